@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JobsiteConfig(AppConfig):
+    name = "jobsite"
+    verbose_name = "jobsite"

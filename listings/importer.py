@@ -1,0 +1,386 @@
+"""Vacancy import from an ATS feed: JSON (an array) or JSON Lines, in the
+format of CONTRACT.md. One code path for `manage.py import_vacancies` and the
+employer's upload in the dashboard.
+
+Every record is validated on its own; a bad record is reported with its
+position and reason and nothing of it is written, good records still import.
+Imports are upserts keyed on (company, external_id), so a second run of the
+same file changes nothing."""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from jobsite.text import german_slugify, strip_control_chars
+from listings.models import City, Company, Vacancy
+from listings.models.vacancies import berlin_today
+from listings.taxonomy import CityResolver, OccupationMatcher
+
+BATCH_SIZE = 1000
+MAX_TITLE = 200
+MAX_DESCRIPTION = 20000
+MAX_VALIDITY_DAYS = 365
+
+REMOTE_VALUES = {choice.value for choice in Vacancy.Remote}
+CONTRACT_VALUES = {choice.value for choice in Vacancy.Contract}
+PERIOD_VALUES = {choice.value for choice in Vacancy.SalaryPeriod}
+
+# Fields compared to decide whether an existing vacancy really changed.
+COMPARED_FIELDS = [
+    "title",
+    "occupation_id",
+    "city_id",
+    "remote",
+    *Vacancy.EMPLOYMENT_TYPES,
+    "contract",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "description",
+    "apply_url",
+    "apply_email",
+    "date_posted",
+    "valid_through",
+    "status",
+]
+
+
+class RecordError(ValueError):
+    pass
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def total(self):
+        return self.created + self.updated + self.unchanged + len(self.rejected)
+
+
+def iter_records(stream):
+    """Yields (position label, record or parse error) from JSON or JSON Lines."""
+    text = stream.read()
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            yield "Datei", RecordError("Die Datei ist nicht UTF-8-kodiert.")
+            return
+    stripped = text.lstrip("\ufeff").lstrip()
+    if stripped.startswith("["):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            yield "Datei", RecordError(f"Kein gültiges JSON: {exc.msg} (Zeile {exc.lineno})")
+            return
+        for index, record in enumerate(data):
+            yield f"Index {index}", record
+        return
+    for number, line in enumerate(stripped.splitlines() if stripped else [], start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"Zeile {number}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield f"Zeile {number}", RecordError(f"Kein gültiges JSON: {exc.msg}")
+
+
+def _text(record, key, *, required=False, max_length=None):
+    value = record.get(key)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise RecordError(f"„{key}“ muss ein Text sein.")
+    value = strip_control_chars(value).strip()
+    if required and not value:
+        raise RecordError(f"„{key}“ fehlt.")
+    if max_length and len(value) > max_length:
+        raise RecordError(f"„{key}“ ist länger als {max_length} Zeichen.")
+    return value
+
+
+def _date(record, key, default=None):
+    value = record.get(key)
+    if value in (None, ""):
+        if default is None:
+            raise RecordError(f"„{key}“ fehlt.")
+        return default
+    if not isinstance(value, str):
+        raise RecordError(f"„{key}“ muss ein Datum (JJJJ-MM-TT) sein.")
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise RecordError(f"„{key}“ ist kein gültiges Datum (JJJJ-MM-TT): {value[:20]!r}") from exc
+
+
+def _amount(value, key):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise RecordError(f"„salary.{key}“ muss eine Zahl sein.")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise RecordError(f"„salary.{key}“ muss eine Zahl sein.") from exc
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("100000000"):
+        raise RecordError(f"„salary.{key}“ liegt außerhalb des erlaubten Bereichs.")
+    return amount.quantize(Decimal("0.01"))
+
+
+class RecordValidator:
+    """Turns one raw record into validated vacancy field values."""
+
+    def __init__(self, *, company=None):
+        self.forced_company = company
+        self.cities = CityResolver()
+        self.occupations = OccupationMatcher()
+        self.url_validator = URLValidator(schemes=["http", "https"])
+        self.email_validator = EmailValidator()
+
+    def validate(self, record):
+        if not isinstance(record, dict):
+            raise RecordError("Der Datensatz ist kein JSON-Objekt.")
+        warnings = []
+        values = {}
+        external_id = record.get("external_id")
+        if isinstance(external_id, int) and not isinstance(external_id, bool):
+            external_id = str(external_id)
+        values["external_id"] = _text(
+            {"external_id": external_id}, "external_id", required=True, max_length=100
+        )
+
+        if self.forced_company is not None:
+            company_name, website = self.forced_company.name, None
+        else:
+            company = record.get("company")
+            if not isinstance(company, dict):
+                raise RecordError("„company“ fehlt oder ist kein Objekt mit „name“.")
+            company_name = _text(company, "name", required=True, max_length=200)
+            website = _text(company, "website", max_length=200)
+            if website:
+                try:
+                    self.url_validator(website)
+                except ValidationError as exc:
+                    raise RecordError("„company.website“ ist keine gültige http(s)-Adresse.") from exc
+        values["_company"] = (company_name, website)
+
+        values["title"] = _text(record, "title", required=True, max_length=MAX_TITLE)
+        values["description"] = _text(record, "description", required=True, max_length=MAX_DESCRIPTION)
+
+        city_name = _text(record, "city", required=True, max_length=120)
+        city_id = self.cities.resolve_id(city_name)
+        if not city_id:
+            raise RecordError(f"Unbekannter Ort: „{city_name}“.")
+        values["city_id"] = city_id
+
+        occupation_name = _text(record, "occupation", max_length=120)
+        occupation_id = None
+        if occupation_name:
+            occupation_id = self.occupations.match_id(occupation_name)
+        if occupation_id is None:
+            occupation_id = self.occupations.match_id(values["title"])
+        if occupation_id is None:
+            warnings.append(
+                f"Kein passender Beruf für „{occupation_name or values['title']}“; ohne Beruf importiert."
+            )
+        values["occupation_id"] = occupation_id
+
+        remote = record.get("remote") or "none"
+        if remote not in REMOTE_VALUES:
+            raise RecordError(f"„remote“ muss einer von {sorted(REMOTE_VALUES)} sein.")
+        values["remote"] = remote
+
+        types = record.get("employment_types") or []
+        if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+            raise RecordError("„employment_types“ muss eine Liste sein.")
+        unknown = [t for t in types if t not in Vacancy.EMPLOYMENT_TYPES]
+        if unknown:
+            raise RecordError(f"Unbekannte Arbeitszeit in „employment_types“: {unknown[0][:30]!r}.")
+        for code in Vacancy.EMPLOYMENT_TYPES:
+            values[code] = code in types
+
+        contract = record.get("contract") or ""
+        if contract and contract not in CONTRACT_VALUES:
+            raise RecordError(f"„contract“ muss einer von {sorted(CONTRACT_VALUES)} sein.")
+        values["contract"] = contract
+
+        salary = record.get("salary")
+        values.update(salary_min=None, salary_max=None, salary_currency="EUR", salary_period="")
+        if salary not in (None, {}):
+            if not isinstance(salary, dict):
+                raise RecordError("„salary“ muss ein Objekt sein.")
+            low, high = _amount(salary.get("min"), "min"), _amount(salary.get("max"), "max")
+            if low is None and high is None:
+                raise RecordError("„salary“ braucht „min“ oder „max“.")
+            if low is not None and high is not None and low > high:
+                raise RecordError("„salary.min“ ist größer als „salary.max“.")
+            period = salary.get("period") or "month"
+            if period not in PERIOD_VALUES:
+                raise RecordError(f"„salary.period“ muss einer von {sorted(PERIOD_VALUES)} sein.")
+            currency = salary.get("currency") or "EUR"
+            if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
+                raise RecordError("„salary.currency“ muss ein ISO-Währungscode sein (z. B. EUR).")
+            values.update(
+                salary_min=low, salary_max=high, salary_currency=currency.upper(), salary_period=period
+            )
+
+        apply_url = _text(record, "apply_url", max_length=500)
+        apply_email = _text(record, "apply_email", max_length=254)
+        if apply_url:
+            try:
+                self.url_validator(apply_url)
+            except ValidationError as exc:
+                raise RecordError("„apply_url“ muss eine gültige http(s)-Adresse sein.") from exc
+        if apply_email:
+            try:
+                self.email_validator(apply_email)
+            except ValidationError as exc:
+                raise RecordError("„apply_email“ ist keine gültige E-Mail-Adresse.") from exc
+        if not apply_url and not apply_email:
+            raise RecordError("Es fehlt „apply_url“ oder „apply_email“.")
+        values.update(apply_url=apply_url, apply_email=apply_email)
+
+        today = berlin_today()
+        values["date_posted"] = _date(record, "date_posted", default=today)
+        values["valid_through"] = _date(
+            record, "valid_through", default=values["date_posted"] + datetime.timedelta(days=30)
+        )
+        if values["valid_through"] < values["date_posted"]:
+            raise RecordError("„valid_through“ liegt vor „date_posted“.")
+        if values["valid_through"] > today + datetime.timedelta(days=MAX_VALIDITY_DAYS):
+            raise RecordError(f"„valid_through“ liegt mehr als {MAX_VALIDITY_DAYS} Tage in der Zukunft.")
+        return values, warnings
+
+
+def import_vacancies(stream, *, publish=False, company=None, progress=None):
+    """Imports records from `stream`; returns an ImportReport.
+
+    `company` scopes the import to one company (the employer's upload): the
+    records' own company data is ignored."""
+    report = ImportReport()
+    validator = RecordValidator(company=company)
+    batch = []
+    for position, record in iter_records(stream):
+        if isinstance(record, RecordError):
+            report.rejected.append((position, str(record)))
+            continue
+        try:
+            values, warnings = validator.validate(record)
+        except RecordError as exc:
+            report.rejected.append((position, str(exc)))
+            continue
+        report.warnings += [(position, w) for w in warnings]
+        batch.append((position, values))
+        if len(batch) >= BATCH_SIZE:
+            _write_batch(batch, report, publish=publish, company=company)
+            batch = []
+            if progress:
+                progress(report)
+    if batch:
+        _write_batch(batch, report, publish=publish, company=company)
+        if progress:
+            progress(report)
+    return report
+
+
+def _companies_for(batch, forced):
+    if forced is not None:
+        return {key: forced for key in {v["_company"] for _, v in batch}}
+    wanted = {v["_company"][0]: v["_company"][1] for _, v in batch}
+    slugs = {name: german_slugify(name) or "unternehmen" for name in wanted}
+    found = {c.slug: c for c in Company.objects.filter(slug__in=slugs.values())}
+    result = {}
+    for name, website in wanted.items():
+        company = found.get(slugs[name])
+        if company is None:
+            company = Company.objects.create(name=name, slug=slugs[name], website=website or "")
+            found[company.slug] = company
+        result[name] = company
+    return {(name, website): result[name] for name, website in {v["_company"] for _, v in batch}}
+
+
+@transaction.atomic
+def _write_batch(batch, report, *, publish, company):
+    companies = _companies_for(batch, company)
+    now = timezone.now()
+    today = berlin_today()
+    keys = {(companies[v["_company"]].pk, v["external_id"]) for _, v in batch}
+    existing = {
+        (v.company_id, v.external_id): v
+        for v in Vacancy.objects.filter(
+            company_id__in={k[0] for k in keys}, external_id__in={k[1] for k in keys}
+        ).select_related("city")
+    }
+    to_create, to_update = [], []
+    seen = {}
+    for _position, values in batch:
+        target_company = companies[values.pop("_company")]
+        key = (target_company.pk, values["external_id"])
+        vacancy = seen.get(key) or existing.get(key)
+        is_new = vacancy is None
+        if is_new:
+            vacancy = Vacancy(company=target_company)
+        before = None if is_new else [getattr(vacancy, f) for f in COMPARED_FIELDS]
+        for name, value in values.items():
+            setattr(vacancy, name, value)
+        if values["valid_through"] < today:
+            # A past valid_through ends the vacancy at once (CONTRACT.md).
+            if vacancy.status == Vacancy.Status.PUBLISHED or is_new:
+                vacancy.status = Vacancy.Status.EXPIRED
+        elif publish or target_company.is_trusted:
+            vacancy.status = Vacancy.Status.PUBLISHED
+            vacancy.published_at = vacancy.published_at or now
+        elif is_new:
+            vacancy.status = Vacancy.Status.REVIEW
+            vacancy.submitted_at = now
+        elif vacancy.status == Vacancy.Status.EXPIRED:
+            vacancy.status = Vacancy.Status.REVIEW
+        vacancy.salary_monthly_min = vacancy._monthly(vacancy.salary_min)
+        vacancy.salary_monthly_max = vacancy._monthly(vacancy.salary_max)
+        if key in seen:
+            # The same external_id twice in one file: the later record wins.
+            if vacancy.pk is not None and vacancy not in to_update:
+                to_update.append(vacancy)
+            continue
+        seen[key] = vacancy
+        if is_new:
+            to_create.append(vacancy)
+            report.created += 1
+        elif before == [getattr(vacancy, f) for f in COMPARED_FIELDS]:
+            report.unchanged += 1
+        else:
+            vacancy.version += 1
+            vacancy.updated_at = now
+            to_update.append(vacancy)
+            report.updated += 1
+    city_names = dict(
+        City.objects.filter(pk__in={v.city_id for v in to_create + to_update}).values_list("pk", "name")
+    )
+    for vacancy in to_create + to_update:
+        vacancy.slug = german_slugify(f"{vacancy.title} {city_names.get(vacancy.city_id, '')}")
+    Vacancy.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    if to_update:
+        fields = [f for f in COMPARED_FIELDS if not f.endswith("_id")] + [
+            "occupation",
+            "city",
+            "slug",
+            "salary_monthly_min",
+            "salary_monthly_max",
+            "published_at",
+            "submitted_at",
+            "version",
+            "updated_at",
+        ]
+        Vacancy.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)

@@ -1,0 +1,27 @@
+import pytest
+from django.core.cache import cache
+
+from listings.taxonomy import load_cities, load_occupations
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real taxonomy (all German places from GeoNames, our occupation
+    list) is loaded once per test database; every test sees it."""
+    with django_db_blocker.unblock():
+        load_cities()
+        load_occupations()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def city(db):
+    from listings.models import City
+
+    return City.objects.get(slug="hagen")

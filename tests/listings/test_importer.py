@@ -1,0 +1,139 @@
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from listings.importer import import_vacancies
+from listings.models import Company, Vacancy
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def record(**overrides):
+    data = {
+        "external_id": "ATS-4711",
+        "company": {"name": "Stadtwerke Beispiel GmbH", "website": "https://example.org"},
+        "title": "IT-Projektkoordinator (m/w/d)",
+        "occupation": "IT Projektkoordinator",
+        "city": "Hagen",
+        "remote": "none",
+        "employment_types": ["full_time"],
+        "contract": "permanent",
+        "salary": {"min": 3500, "max": 4200, "currency": "EUR", "period": "month"},
+        "description": "Markdown text …",
+        "apply_url": "https://example.org/jobs/4711",
+        "apply_email": None,
+        "date_posted": TODAY.isoformat(),
+        "valid_through": (TODAY + datetime.timedelta(days=60)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def jsonl(*records):
+    return io.BytesIO("\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode())
+
+
+def test_contract_example_imports_all_fields():
+    report = import_vacancies(jsonl(record()), publish=True)
+    assert (report.created, report.rejected) == (1, [])
+    vacancy = Vacancy.objects.get(external_id="ATS-4711")
+    assert vacancy.company.name == "Stadtwerke Beispiel GmbH"
+    assert vacancy.company.website == "https://example.org"
+    assert vacancy.occupation.name == "IT Projektkoordinator"
+    assert vacancy.city.slug == "hagen"
+    assert vacancy.employment_types == ["full_time"]
+    assert vacancy.contract == "permanent"
+    assert (vacancy.salary_min, vacancy.salary_max, vacancy.salary_period) == (3500, 4200, "month")
+    assert vacancy.valid_through == TODAY + datetime.timedelta(days=60)
+    assert vacancy.is_live
+
+
+def test_good_and_bad_records_then_second_run_changes_nothing():
+    records = [
+        record(external_id="A-1"),
+        record(external_id="A-2", city="Atlantis"),
+        record(external_id="A-3", apply_url="javascript:alert(1)"),
+        record(external_id="A-4", salary={"min": 5000, "max": 4000, "period": "month"}),
+        record(external_id="A-5", employment_types=["full_time", "forever"]),
+        record(external_id="A-6", title="Erzieherin (m/w/d)", occupation=None, city="Koeln"),
+        record(external_id="A-7", remote="sometimes"),
+        record(external_id="A-8", apply_url=None, apply_email=None),
+    ]
+    report = import_vacancies(jsonl(*records), publish=True)
+    assert report.created == 2
+    assert [position for position, _ in report.rejected] == [
+        "Zeile 2",
+        "Zeile 3",
+        "Zeile 4",
+        "Zeile 5",
+        "Zeile 7",
+        "Zeile 8",
+    ]
+    reasons = dict(report.rejected)
+    assert "Atlantis" in reasons["Zeile 2"]
+    assert "apply_url" in reasons["Zeile 3"]
+    assert "forever" in reasons["Zeile 5"]
+    assert set(Vacancy.objects.values_list("external_id", flat=True)) == {"A-1", "A-6"}
+    assert Vacancy.objects.get(external_id="A-6").occupation.name == "Erzieher"
+    assert Vacancy.objects.get(external_id="A-6").city.name == "Köln"
+
+    first = {v.pk: (v.updated_at, v.version) for v in Vacancy.objects.all()}
+    again = import_vacancies(jsonl(*records), publish=True)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert {v.pk: (v.updated_at, v.version) for v in Vacancy.objects.all()} == first
+    assert Company.objects.filter(name="Stadtwerke Beispiel GmbH").count() == 1
+
+
+def test_update_and_past_valid_through_ends_vacancy():
+    import_vacancies(jsonl(record()), publish=True)
+    report = import_vacancies(jsonl(record(title="IT-Projektkoordinatorin (m/w/d)")), publish=True)
+    assert (report.created, report.updated) == (0, 1)
+    vacancy = Vacancy.objects.get()
+    assert vacancy.title == "IT-Projektkoordinatorin (m/w/d)"
+    past = (TODAY - datetime.timedelta(days=1)).isoformat()
+    import_vacancies(
+        jsonl(record(date_posted=(TODAY - datetime.timedelta(days=10)).isoformat(), valid_through=past)),
+        publish=True,
+    )
+    assert not Vacancy.objects.live().exists()
+
+
+def test_json_array_positions_and_unknown_occupation_warning():
+    data = json.dumps([record(external_id="B-1", title="Zauberlehrling", occupation="Magier"), "kaputt"])
+    report = import_vacancies(io.BytesIO(data.encode()))
+    assert report.created == 1
+    assert report.rejected == [("Index 1", "Der Datensatz ist kein JSON-Objekt.")]
+    assert report.warnings and report.warnings[0][0] == "Index 0"
+    vacancy = Vacancy.objects.get(external_id="B-1")
+    assert vacancy.occupation is None
+    # Without --publish an untrusted company's vacancy waits for review.
+    assert vacancy.status == Vacancy.Status.REVIEW
+
+
+def test_broken_json_line_reported():
+    stream = io.BytesIO(b'{"external_id": "x"\n' + json.dumps(record()).encode())
+    report = import_vacancies(stream, publish=True)
+    assert report.created == 1
+    assert report.rejected[0][0] == "Zeile 1"
+
+
+def test_command_exit_status_and_output(tmp_path, capsys):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(jsonl(record(), record(external_id="X-2", city="Nirgendwo")).getvalue())
+    with pytest.raises(SystemExit) as excinfo:
+        call_command("import_vacancies", str(path), "--publish")
+    assert excinfo.value.code == 1
+    out, err = capsys.readouterr()
+    assert "1 neu" in out
+    assert "Abgelehnt Zeile 2: Unbekannter Ort: „Nirgendwo“." in err
+
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps([record()]), encoding="utf-8")
+    call_command("import_vacancies", str(good), "--publish")
+    assert "0 neu, 0 aktualisiert, 1 unverändert, 0 abgelehnt" in capsys.readouterr().out
