@@ -104,6 +104,7 @@ TEMPLATES = [
 
 # Database: SQLite under var/ by default, PostgreSQL via DATABASE_URL.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "staticfiles").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'jobsite.sqlite3'}",

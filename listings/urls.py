@@ -1,12 +1,15 @@
-from django.urls import path
+from django.urls import include, path
 
-from listings import views
+from listings.views import search, vacancies
 
 app_name = "listings"
 
 urlpatterns = [
-    path("jobs/", views.VacancyListView.as_view(), name="vacancy_list"),
-    path("jobs/<int:pk>-<str:slug>/", views.VacancyDetailView.as_view(), name="vacancy_detail"),
-    path("jobs/<int:pk>/", views.VacancyDetailView.as_view(), name="vacancy_detail_noslug"),
-    path("unternehmen/<slug:slug>/", views.CompanyDetailView.as_view(), name="company_detail"),
+    path("jobs/", search.VacancyListView.as_view(), name="vacancy_list"),
+    path("jobs/<int:pk>-<str:slug>/", vacancies.VacancyDetailView.as_view(), name="vacancy_detail"),
+    path("jobs/<int:pk>/", vacancies.VacancyDetailView.as_view(), name="vacancy_detail_noslug"),
+    path("unternehmen/<slug:slug>/", vacancies.CompanyDetailView.as_view(), name="company_detail"),
+    # Each area owns its URL module (employer area, job alerts and Merkliste).
+    path("arbeitgeber/", include("listings.employer.urls")),
+    path("", include("listings.alerts.urls")),
 ]
