@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jobsite.text import german_slugify, normalize_key
 from listings.models import City, Occupation
@@ -27,6 +29,57 @@ class ProfileImportResult:
     @property
     def ok(self):
         return not self.error
+
+    def report(self, *, dry_run=False):
+        """What was stored and what could not be placed, as lines of German
+        text; the command and the admin upload page show the same report."""
+        if not self.ok:
+            return [_("Fehler: %(error)s") % {"error": self.error}]
+        parsed = self.parsed
+        if dry_run:
+            action = _("würde gespeichert")
+        elif self.created:
+            action = _("angelegt")
+        else:
+            action = _("aktualisiert")
+        lines = [
+            f"{action}: {parsed.title}",
+            _("Beruf: %(occupation)s · Ort: %(city)s")
+            % {"occupation": parsed.occupation_name, "city": parsed.city_name},
+            _("Überschrift: %(headline)s") % {"headline": parsed.headline},
+        ]
+        for section in parsed.sections:
+            lines.append(
+                ngettext(
+                    "Abschnitt: %(heading)s (%(count)d Absatz)",
+                    "Abschnitt: %(heading)s (%(count)d Absätze)",
+                    len(section.paragraphs),
+                )
+                % {"heading": section.heading, "count": len(section.paragraphs)}
+            )
+        for band in parsed.salary_bands:
+            lines.append(
+                _("Gehalt %(level)s: %(range)s EUR %(period)s")
+                % {
+                    "level": SalaryBand.Level(band.level).label,
+                    "range": _range_text(band),
+                    "period": SalaryBand.Period(band.period).label,
+                }
+            )
+        if not parsed.salary_bands:
+            lines.append(_("Keine Gehaltsangaben gefunden."))
+        lines += [_("Hinweis: %(warning)s") % {"warning": w} for w in self.warnings]
+        return [str(line) for line in lines]
+
+
+def _range_text(band):
+    if band.min_amount is not None and band.max_amount is not None and band.min_amount != band.max_amount:
+        return f"{band.min_amount}–{band.max_amount}"
+    if band.max_amount is None:
+        return _("ab %(amount)s") % {"amount": band.min_amount}
+    if band.min_amount is None:
+        return _("bis %(amount)s") % {"amount": band.max_amount}
+    return str(band.min_amount)
 
 
 def _occupation_for(name):
@@ -59,17 +112,26 @@ def import_profile_text(text, *, name="", publish=False, dry_run=False, author=N
         result.error = str(exc)
         return result
     result.parsed = parsed
-    result.warnings += [f"Gehaltsangabe ohne erkennbare Stufe: „{s}“" for s in parsed.unplaced]
+    result.warnings += [
+        _("Gehaltsangabe nicht zugeordnet (keine oder doppelte Stufe): „%(text)s“") % {"text": text}
+        for text in parsed.unplaced
+    ]
+    result.warnings += [
+        _("Betrag nicht als Gehalt gewertet (%(reason)s): „%(text)s“")
+        % {"reason": figure.ignored, "text": figure.text}
+        for figure in parsed.ignored
+    ]
     if dry_run:
         return result
     with transaction.atomic():
         occupation, new_occupation = _occupation_for(parsed.occupation_name)
         city, new_city = _city_for(parsed.city_name)
         if new_occupation:
-            result.warnings.append(f"Beruf „{occupation.name}“ neu angelegt.")
+            result.warnings.append(_("Beruf „%(name)s“ neu angelegt.") % {"name": occupation.name})
         if new_city:
             result.warnings.append(
-                f"Ort „{city.name}“ ohne Koordinaten neu angelegt; bitte im Admin ergänzen."
+                _("Ort „%(name)s“ ohne Koordinaten neu angelegt; bitte im Admin ergänzen.")
+                % {"name": city.name}
             )
         profile = CareerProfile.objects.select_for_update().filter(occupation=occupation, city=city).first()
         result.created = profile is None
@@ -101,7 +163,7 @@ def import_profile_text(text, *, name="", publish=False, dry_run=False, author=N
                 level=band.level,
                 min_amount=band.min_amount,
                 max_amount=band.max_amount,
-                period=SalaryBand.Period.MONTH,
+                period=band.period,
                 source=SALARY_SOURCE,
                 as_of=today,
             )
@@ -118,5 +180,5 @@ def import_profile_file(path, **kwargs):
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return ProfileImportResult(name=str(path), error=f"Datei nicht lesbar: {exc}")
+        return ProfileImportResult(name=str(path), error=_("Datei nicht lesbar: %(error)s") % {"error": exc})
     return import_profile_text(text, name=str(path), **kwargs)

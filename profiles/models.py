@@ -72,17 +72,57 @@ class CareerProfile(models.Model):
             kwargs={"occupation": self.occupation.slug, "city": self.city.slug},
         )
 
+    # The editorial workflow: draft -> review -> published; an article in
+    # review can be sent back, a published one taken offline again.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.REVIEW},
+        Status.REVIEW: {Status.DRAFT, Status.PUBLISHED},
+        Status.PUBLISHED: {Status.DRAFT},
+    }
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def can_change_status(self, status):
+        return status in self.TRANSITIONS.get(self.status, set())
+
     @transaction.atomic
     def set_status(self, status, *, by=None):
+        if status != self.status and not self.can_change_status(status):
+            raise ValidationError(
+                _("Von „%(old)s“ kann nicht zu „%(new)s“ gewechselt werden.")
+                % {"old": self.get_status_display(), "new": self.Status(status).label}
+            )
         self.status = status
         if status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        self.version += 1
         self.save()
+
+    def submit_for_review(self, *, by=None):
+        self.set_status(self.Status.REVIEW, by=by)
+
+    def publish(self, *, by=None):
+        self.set_status(self.Status.PUBLISHED, by=by)
+
+    def back_to_draft(self, *, by=None):
+        self.set_status(self.Status.DRAFT, by=by)
 
     @transaction.atomic
     def mark_reviewed(self, *, by=None):
         self.last_reviewed = timezone.localdate()
-        self.save(update_fields=["last_reviewed", "updated_at"])
+        self.version += 1
+        self.save(update_fields=["last_reviewed", "version", "updated_at"])
+
+    @property
+    def byline(self):
+        """The name printed under the article."""
+        if self.author_name:
+            return self.author_name
+        if self.author_id:
+            return self.author.name or ""
+        return ""
 
 
 class Section(models.Model):

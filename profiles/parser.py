@@ -21,15 +21,16 @@ MAX_HEADING_LENGTH = 100
 
 # A German amount: "2.800", "2800", "2.800,50". Four to six digits in all,
 # so "20 %" or "15 Prozent" never qualify.
-_AMOUNT = r"(\d{1,3}(?:\.\d{3})+|\d{4,6})(?:,\d{1,2})?"
+_AMOUNT = r"(\d{1,3}(?:\.\d{3})+|\d{4,6})(?:,\d{1,2}|,-)?"
 _CURRENCY = r"(?:€|Euro\b|EUR\b)"
-_RANGE_SEP = r"\s*(?:bis|und|–|—|-)\s*"
+_RANGE_SEP = r"\s*(?:bis(?:\s+zu)?|und|–|—|-)\s*"
 
 RANGE_RE = re.compile(
     rf"(?:zwischen\s+)?{_AMOUNT}\s*(?:{_CURRENCY})?{_RANGE_SEP}{_AMOUNT}\s*{_CURRENCY}",
     re.IGNORECASE,
 )
-FROM_RE = re.compile(rf"\bab\s+{_AMOUNT}\s*{_CURRENCY}", re.IGNORECASE)
+FROM_RE = re.compile(rf"\b(?:ab|über|mehr als|mindestens)\s+{_AMOUNT}\s*{_CURRENCY}", re.IGNORECASE)
+UPTO_RE = re.compile(rf"\b(?:bis zu|maximal|höchstens)\s+{_AMOUNT}\s*{_CURRENCY}", re.IGNORECASE)
 ABOUT_RE = re.compile(
     rf"\b(?:rund|etwa|ca\.|circa|ungefähr|um die|knapp|gut)\s+{_AMOUNT}\s*{_CURRENCY}",
     re.IGNORECASE,
@@ -38,34 +39,61 @@ SINGLE_RE = re.compile(rf"{_AMOUNT}\s*{_CURRENCY}", re.IGNORECASE)
 
 # Level words, most specific first. Matched case-insensitively inside a sentence.
 LEVEL_PATTERNS = [
-    ("lead", re.compile(r"leitung|leitungsposition|leitende|führungs|teamleit|\bleiter", re.I)),
+    (
+        "lead",
+        re.compile(r"leitung|leitende|führungs|teamleit|\bleiter|abteilungsleit|\bchef", re.I),
+    ),
     ("senior", re.compile(r"\bsenior|spezialist|expert", re.I)),
     (
         "experienced",
-        re.compile(r"erfahrung|erfahrene|berufserfahren|routinier|nach einigen jahren", re.I),
+        re.compile(
+            r"erfahrung|erfahrene|berufserfahren|routinier|nach einigen jahren|nach ein paar jahren|"
+            r"\bprofis?\b",
+            re.I,
+        ),
     ),
     (
         "entry",
         re.compile(
             r"einsteiger|berufseinstieg|einstieg|berufsanfänger|anfänger|junior|"
-            r"starten|startgehalt|zu beginn|am anfang|nach der ausbildung",
+            r"starten|startgehalt|einstiegsgehalt|zu beginn|am anfang|nach der ausbildung",
             re.I,
         ),
     ),
 ]
 
-# Plausible monthly gross salaries in euros.
+# Amounts in euros that are about money but not about pay: rent, bonuses,
+# trainee pay, budgets. Looked for right next to the amount.
+NOT_PAY_RE = re.compile(
+    r"miete|kaltmiete|weihnachtsgeld|urlaubsgeld|prämie|zuschlag|zulage|bonus|"
+    r"ausbildungsvergütung|azubi|lehrjahr|umsatz|investi|förder|budget|kosten|gebühr|"
+    r"kaufpreis|quadratmeter|einmalzahlung|spesen",
+    re.IGNORECASE,
+)
+NOT_PAY_WINDOW = 30
+
+# Pay stated per year ("52.000 € im Jahr", "Jahresgehalt von 48.000 €").
+YEAR_AFTER_RE = re.compile(
+    r"^\s*(?:brutto\s+)?(?:(?:im|pro|per|je)\s+jahr\b|jährlich|p\.\s?a\.|jahresbrutto)", re.I
+)
+YEAR_BEFORE_RE = re.compile(r"jahresgehalt|jahresbrutto|jahreseinkommen", re.I)
+
+# Plausible gross pay in euros, by period.
 MIN_SALARY, MAX_SALARY = 500, 30000
+MIN_YEARLY, MAX_YEARLY = 6000, 400000
 
 SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"])")
 
 
 @dataclass
 class SalaryFigure:
-    level: str
+    level: str | None
     min_amount: int | None
     max_amount: int | None
     text: str
+    period: str = "month"
+    # Why a euro amount was not taken as pay ("" when it was).
+    ignored: str = ""
 
 
 @dataclass
@@ -84,17 +112,19 @@ class ParsedProfile:
     lead: str
     sections: list[ParsedSection] = field(default_factory=list)
     salary_bands: list[SalaryFigure] = field(default_factory=list)
-    # Salary statements that were found but could not be placed on a level.
+    # Salary statements that were found but could not be placed on a level
+    # (no level word, or a second figure for a level already taken).
     unplaced: list[str] = field(default_factory=list)
+    # Euro amounts that were recognised as something other than pay.
+    ignored: list[SalaryFigure] = field(default_factory=list)
 
 
 class ProfileFormatError(ValueError):
     pass
 
 
-def _amount(text):
-    value = int(text.replace(".", ""))
-    return value if MIN_SALARY <= value <= MAX_SALARY else None
+def _number(text):
+    return int(text.replace(".", "").split(",")[0])
 
 
 def is_heading(line):
@@ -120,8 +150,35 @@ def _level_for(sentence, position):
     return chosen[1] if chosen else None
 
 
+def _period(sentence, span):
+    after = sentence[span[1] : span[1] + 30]
+    before = sentence[max(0, span[0] - 40) : span[0]]
+    if YEAR_AFTER_RE.search(after) or YEAR_BEFORE_RE.search(before):
+        return "year"
+    return "month"
+
+
+def _looks_like_year(first, second):
+    return "." not in first and 1900 <= _number(first) <= 2099 and "." in second
+
+
+def _plausible(value, period):
+    if value is None:
+        return True
+    low, high = (MIN_YEARLY, MAX_YEARLY) if period == "year" else (MIN_SALARY, MAX_SALARY)
+    return low <= value <= high
+
+
+def _not_pay(sentence, span):
+    around = sentence[max(0, span[0] - NOT_PAY_WINDOW) : span[1] + NOT_PAY_WINDOW]
+    match = NOT_PAY_RE.search(around)
+    return match.group(0) if match else ""
+
+
 def extract_salaries(text):
-    """Salary figures in a paragraph: [(level or None, min, max, snippet)]."""
+    """Salary figures in a paragraph, in reading order. Amounts that are
+    money but not pay come back with `ignored` set, so the importer can say
+    what it left out."""
     results = []
     for sentence in SENTENCE_RE.split(text):
         taken = []
@@ -130,25 +187,43 @@ def extract_salaries(text):
             return all(span[1] <= a or span[0] >= b for a, b in taken)
 
         found = []
-        for match in RANGE_RE.finditer(sentence):
-            low, high = _amount(match.group(1)), _amount(match.group(2))
-            if low and high and low <= high:
-                found.append((match.span(), low, high))
-                taken.append(match.span())
-        for match in FROM_RE.finditer(sentence):
-            if free(match.span()) and (low := _amount(match.group(1))):
-                found.append((match.span(), low, None))
-                taken.append(match.span())
-        for match in ABOUT_RE.finditer(sentence):
-            if free(match.span()) and (value := _amount(match.group(1))):
-                found.append((match.span(), value, value))
-                taken.append(match.span())
-        for match in SINGLE_RE.finditer(sentence):
-            if free(match.span()) and (value := _amount(match.group(1))):
-                found.append((match.span(), value, value))
-                taken.append(match.span())
-        for span, low, high in sorted(found):
-            results.append((_level_for(sentence, span[0]), low, high, sentence[span[0] : span[1]]))
+        patterns = [
+            (RANGE_RE, lambda m: (_number(m.group(1)), _number(m.group(2)))),
+            (FROM_RE, lambda m: (_number(m.group(1)), None)),
+            (UPTO_RE, lambda m: (None, _number(m.group(1)))),
+            (ABOUT_RE, lambda m: (_number(m.group(1)), _number(m.group(1)))),
+            (SINGLE_RE, lambda m: (_number(m.group(1)), _number(m.group(1)))),
+        ]
+        for pattern, amounts in patterns:
+            for match in pattern.finditer(sentence):
+                span = match.span()
+                if not free(span):
+                    continue
+                low, high = amounts(match)
+                if low is not None and high is not None and low > high:
+                    continue
+                if pattern is RANGE_RE and _looks_like_year(match.group(1), match.group(2)):
+                    # "seit 2019 und 2.500 €": a year, then one amount.
+                    continue
+                period = _period(sentence, span)
+                if not (_plausible(low, period) and _plausible(high, period)):
+                    # Inhabitants, budgets in millions: not a salary at all.
+                    continue
+                taken.append(span)
+                found.append((span, low, high, period))
+        for span, low, high, period in sorted(found):
+            snippet = sentence[span[0] : span[1]]
+            reason = _not_pay(sentence, span)
+            results.append(
+                SalaryFigure(
+                    level=None if reason else _level_for(sentence, span[0]),
+                    min_amount=low,
+                    max_amount=high,
+                    text=snippet,
+                    period=period,
+                    ignored=reason,
+                )
+            )
     return results
 
 
@@ -189,12 +264,14 @@ def parse_profile(text):
 
     seen_levels = set()
     for paragraph in [profile.lead] + [p for s in profile.sections for p in s.paragraphs]:
-        for level, low, high, snippet in extract_salaries(paragraph):
-            if level is None or level in seen_levels:
-                profile.unplaced.append(snippet)
-                continue
-            seen_levels.add(level)
-            profile.salary_bands.append(SalaryFigure(level, low, high, snippet))
+        for figure in extract_salaries(paragraph):
+            if figure.ignored:
+                profile.ignored.append(figure)
+            elif figure.level is None or figure.level in seen_levels:
+                profile.unplaced.append(figure.text)
+            else:
+                seen_levels.add(figure.level)
+                profile.salary_bands.append(figure)
     order = [level for level, _ in reversed(LEVEL_PATTERNS)]
     profile.salary_bands.sort(key=lambda band: order.index(band.level))
     return profile

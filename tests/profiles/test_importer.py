@@ -32,9 +32,9 @@ def test_dry_run_stores_nothing(capsys):
     call_command("import_profiles", str(HAGEN), "--dry-run")
     assert CareerProfile.objects.count() == 0
     out = capsys.readouterr().out
-    assert "würde speichern" in out
-    assert "Gehalt entry: 2800–3300 EUR/Monat" in out
-    assert "Gehalt experienced: 3500–4200 EUR/Monat" in out
+    assert "würde gespeichert: IT Projektkoordinator Jobs und Stellenangebote in Hagen" in out
+    assert "Gehalt Berufseinstieg: 2800–3300 EUR pro Monat" in out
+    assert "Gehalt mit Berufserfahrung: 3500–4200 EUR pro Monat" in out
 
 
 def test_unknown_occupation_is_created(tmp_path):

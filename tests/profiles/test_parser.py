@@ -55,23 +55,80 @@ def test_every_demo_article_matches_its_expectation(name):
     ] == expected["salary_bands"]
 
 
+def figures(sentence):
+    return [
+        (f.level, f.min_amount, f.max_amount, f.period) for f in extract_salaries(sentence) if not f.ignored
+    ]
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
+        # The five phrasings of the issue.
         ("Einsteiger starten oft im Bereich von 2.800 € bis 3.300 €.", [("entry", 2800, 3300)]),
         ("Beim Berufseinstieg zahlt man zwischen 2.900 und 3.400 Euro brutto.", [("entry", 2900, 3400)]),
         ("Mit Erfahrung sind 3.100–3.600 € drin.", [("experienced", 3100, 3600)]),
         ("Erfahrene Fachkräfte bekommen ab 2.750 Euro.", [("experienced", 2750, None)]),
         ("In der Leitung verdient man rund 3.800 €.", [("lead", 3800, 3800)]),
-        ("Hagen hat rund 190.000 Einwohner.", []),
-        ("Seit 2019 wuchs die Zahl der Stellen um 15 Prozent.", []),
-        ("Etwa 20 % arbeiten in Teilzeit, 300 Betriebe bilden aus.", []),
+        # The five level words of the issue, each with another phrasing.
+        ("Einsteiger bekommen 3.100–3.600 €.", [("entry", 3100, 3600)]),
+        ("Zum Berufseinstieg sind rund 2.900 € üblich.", [("entry", 2900, 2900)]),
+        ("Mit Erfahrung liegt man zwischen 3.500 und 4.000 Euro brutto.", [("experienced", 3500, 4000)]),
+        ("Erfahrene Fachkräfte kommen auf 3.700 € bis 4.100 €.", [("experienced", 3700, 4100)]),
+        ("Wer die Leitung übernimmt, erhält ab 4.600 Euro.", [("lead", 4600, None)]),
+        # More ways of saying it.
+        ("Mit Erfahrung sind bis zu 4.500 € möglich.", [("experienced", None, 4500)]),
+        ("Einsteiger erhalten 2.800 EUR - 3.000 EUR.", [("entry", 2800, 3000)]),
+        ("Einsteiger starten mit 2800 bis 3100 Euro.", [("entry", 2800, 3100)]),
+        ("Einsteiger bekommen 2.800,- € bis 3.000,- €.", [("entry", 2800, 3000)]),
+        (
+            "Einsteiger beginnen bei 2.600 €, mit Erfahrung sind 3.400 € drin.",
+            [("entry", 2600, 2600), ("experienced", 3400, 3400)],
+        ),
         ("Seit 2023 starten Einsteiger mit 2.600 €.", [("entry", 2600, 2600)]),
-        ("Die Europaschule bietet 2.000 Plätze.", []),
+        ("Das Gehalt liegt bei 3.000 €.", [(None, 3000, 3000)]),
     ],
 )
-def test_salary_phrasings_and_traps(sentence, expected):
-    assert [(level, low, high) for level, low, high, _ in extract_salaries(sentence)] == expected
+def test_salary_phrasings_and_level_words(sentence, expected):
+    assert figures(sentence) == [(*e, "month") for e in expected]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hagen hat rund 190.000 Einwohner.",
+        "Seit 2019 wuchs die Zahl der Stellen um 15 Prozent.",
+        "Etwa 20 % arbeiten in Teilzeit, 300 Betriebe bilden aus.",
+        "Die Europaschule bietet 2.000 Plätze.",
+        "Zwischen 2010 und 2020 entstanden 1.200 neue Betriebe.",
+        "Die Stadt investiert 2,5 Millionen Euro in Schulen.",
+        "Der Hafen setzt 4.000 Mio. € um.",
+        "Im Jahr 2024 waren es 3,5 Prozent mehr.",
+        "Die Kaltmiete liegt bei 900 € für zwei Zimmer.",
+        "Einsteiger bekommen 1.200 € Weihnachtsgeld.",
+        "Die Ausbildungsvergütung beträgt 1.100 € im ersten Lehrjahr.",
+    ],
+)
+def test_trap_numbers_are_no_salaries(sentence):
+    assert figures(sentence) == []
+
+
+def test_year_after_a_range_is_not_its_lower_end():
+    assert figures("Seit 2019 und 2.500 € für Einsteiger hat sich viel getan.") == [
+        ("entry", 2500, 2500, "month")
+    ]
+
+
+def test_yearly_salaries_keep_their_period():
+    assert figures("Mit Erfahrung sind 52.000 bis 60.000 Euro im Jahr drin.") == [
+        ("experienced", 52000, 60000, "year")
+    ]
+    assert figures("Einsteiger: Jahresgehalt von rund 45.000 €.") == [("entry", 45000, 45000, "year")]
+
+
+def test_money_that_is_not_pay_is_reported_as_ignored():
+    [figure] = extract_salaries("Dazu kommt ein Zuschlag von 1.500 €.")
+    assert figure.ignored == "Zuschlag"
 
 
 def test_question_mark_heading_and_multi_paragraph_sections():

@@ -18,21 +18,16 @@ class Command(BaseCommand):
         failures = 0
         for path in paths:
             result = import_profile_file(path, publish=publish, dry_run=dry_run)
+            lines = result.report(dry_run=dry_run)
             if not result.ok:
                 failures += 1
-                self.stderr.write(f"{path}: FEHLER: {result.error}")
+                self.stderr.write(f"{path}: {lines[0]}")
                 continue
-            parsed = result.parsed
-            action = "würde speichern" if dry_run else ("angelegt" if result.created else "aktualisiert")
-            self.stdout.write(f"{path}: {action}: {parsed.title}")
-            if verbosity >= 1:
-                self.stdout.write(f"  Beruf: {parsed.occupation_name} · Ort: {parsed.city_name}")
-                self.stdout.write(f"  Überschrift: {parsed.headline}")
-                for section in parsed.sections:
-                    self.stdout.write(f"  Abschnitt: {section.heading} ({len(section.paragraphs)} Absätze)")
-                for band in parsed.salary_bands:
-                    self.stdout.write(f"  Gehalt {band.level}: {band.min_amount}–{band.max_amount} EUR/Monat")
-            for warning in result.warnings:
-                self.stdout.write(f"  Hinweis: {warning}")
+            self.stdout.write(f"{path}: {lines[0]}")
+            # The details (sections, salary bands) only at normal verbosity
+            # and above; warnings always, they need an editor's attention.
+            details = lines[1:] if verbosity >= 1 else lines[len(lines) - len(result.warnings) :]
+            for line in details:
+                self.stdout.write(f"  {line}")
         if failures:
             raise CommandError(f"{failures} Datei(en) konnten nicht importiert werden.")
