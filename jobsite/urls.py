@@ -4,11 +4,29 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jobsite import views
+from listings import sitemaps
+from profiles.sitemaps import CareerProfileSitemap, CityHubSitemap, OccupationHubSitemap
+
+SITEMAPS = {
+    "stellen": sitemaps.VacancySitemap,
+    "unternehmen": sitemaps.CompanySitemap,
+    "berufsprofile": CareerProfileSitemap,
+    "berufe": OccupationHubSitemap,
+    "orte": CityHubSitemap,
+}
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Sitemaps of both apps meet here (listings never imports profiles).
+    path("sitemap.xml", sitemaps.sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemaps.sitemap_section,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("listings.urls")),

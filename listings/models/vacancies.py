@@ -113,6 +113,11 @@ class Vacancy(models.Model):
     submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
     closed_at = models.DateTimeField(_("geschlossen am"), null=True, blank=True)
     external_id = models.CharField(_("externe ID"), max_length=100, blank=True)
+    # The valid_through the expiry reminder was mailed for: one reminder per
+    # end date, and a renewal (new end date) earns a new one.
+    expiry_reminder_sent_for = models.DateField(
+        _("Ablauf-Erinnerung gesendet für"), null=True, blank=True, editable=False
+    )
 
     view_count = models.PositiveIntegerField(_("Aufrufe"), default=0, editable=False)
     apply_count = models.PositiveIntegerField(_("Bewerbungsklicks"), default=0, editable=False)
@@ -224,18 +229,30 @@ class Vacancy(models.Model):
         self.save()
 
     @transaction.atomic
-    def approve(self, *, by=None):
+    def approve(self, *, by=None, notify=True):
+        was_published = self.status == self.Status.PUBLISHED
         self._publish()
         self.rejection_reason = ""
         self.save()
+        if notify and not was_published:
+            self._notify_employer()
 
     @transaction.atomic
-    def reject(self, *, reason, by=None):
+    def reject(self, *, reason, by=None, notify=True):
         if not reason or not reason.strip():
             raise ValidationError({"rejection_reason": _("Bitte geben Sie einen Grund an.")})
         self.status = self.Status.REJECTED
         self.rejection_reason = reason.strip()
         self.save()
+        if notify:
+            self._notify_employer()
+
+    def _notify_employer(self):
+        # The mail goes out through a task after commit (listings.tasks);
+        # imported here because the employer package imports the models.
+        from listings.employer.services import notify_moderation_result
+
+        notify_moderation_result(self)
 
     @transaction.atomic
     def close(self, *, by=None):
