@@ -120,9 +120,11 @@ class CareerProfile(models.Model):
         """The name printed under the article."""
         if self.author_name:
             return self.author_name
-        if self.author_id:
-            return self.author.name or ""
-        return ""
+        if self.author_id and self.author.name:
+            return self.author.name
+        # Imported articles and those without a named author are the
+        # editorial team's; the page still says who stands behind the text.
+        return _("jobsite-Redaktion")
 
 
 class Section(models.Model):

@@ -1,9 +1,53 @@
+from urllib.parse import urlencode
+
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views import View
 
+from jobsite.text import german_slugify
 from listings.models import City, Occupation, Vacancy
-from profiles.models import CareerProfile
+from listings.search import SearchParams, search
+from profiles.jsonld import occupation_json_ld
+from profiles.models import CareerProfile, SalaryBand
+from profiles.salary import salary_chart
+
+RADIUS_KM = 25
+VACANCIES_SHOWN = 10
+RELATED_SHOWN = 12
+TOP_EMPLOYERS = 10
+
+
+def where_value(city):
+    """What to pass as "Wo" so that the search finds exactly this place: its
+    name when it is the largest place of that name (it then owns the plain
+    slug), else its unique slug ("neustadt-hessen")."""
+    return city.name if city.slug == german_slugify(city.name) else city.slug
+
+
+def search_url(**params):
+    query = {key: value for key, value in params.items() if value not in ("", None)}
+    return f"{reverse('listings:vacancy_list')}?{urlencode(query)}"
+
+
+def newest_vacancies(**params):
+    """The live vacancies through the one search entry point, newest first."""
+    return search(SearchParams(sort="date", **params), per_page=VACANCIES_SHOWN, facets=False)
+
+
+def salary_sources(bands):
+    """Distinct (source, as-of date) pairs, in band order, for the box footer."""
+    seen = []
+    for band in bands:
+        if (band.source, band.as_of) not in seen and (band.source or band.as_of):
+            seen.append((band.source, band.as_of))
+    return seen
+
+
+def can_preview(user):
+    return user.is_staff and user.has_perm("profiles.view_careerprofile")
 
 
 class CareerProfileDetailView(View):
@@ -13,56 +57,107 @@ class CareerProfileDetailView(View):
             occupation__slug=occupation,
             city__slug=city,
         )
-        # Drafts are visible to staff only, as a preview at the public URL.
-        if profile.status != CareerProfile.Status.PUBLISHED and not request.user.is_staff:
+        # Drafts are visible to editors only, as a preview at the public URL.
+        is_preview = not profile.is_published
+        if is_preview and not can_preview(request.user):
             raise Http404
-        vacancies = (
-            Vacancy.objects.live()
-            .filter(occupation=profile.occupation, city=profile.city)
-            .select_related("company", "city")
-            .order_by("-published_at")[:10]
-        )
-        return render(
-            request,
-            "profiles/careerprofile_detail.html",
-            {
-                "profile": profile,
-                "sections": profile.sections.all(),
-                "salary_bands": profile.salary_bands.all(),
-                "vacancies": vacancies,
-            },
-        )
+        occupation, city = profile.occupation, profile.city
+        sections = list(profile.sections.all())
+        bands = list(profile.salary_bands.all())
+        where = where_value(city)
+        result = newest_vacancies(occupation=occupation.slug, where=where, radius=RADIUS_KM)
+        related = CareerProfile.objects.published().exclude(pk=profile.pk)
+        context = {
+            "profile": profile,
+            "sections": sections,
+            "salary_bands": bands,
+            "salary_sources": salary_sources(bands),
+            "chart": salary_chart(bands),
+            "result": result,
+            "vacancies": result.vacancies,
+            "radius": RADIUS_KM,
+            "search_url": search_url(q=occupation.name, where=where, radius=RADIUS_KM),
+            "same_occupation": list(
+                related.filter(occupation=occupation)
+                .select_related("occupation", "city")
+                .order_by("city__name")[:RELATED_SHOWN]
+            ),
+            "same_city": list(
+                related.filter(city=city)
+                .select_related("occupation", "city")
+                .order_by("occupation__name")[:RELATED_SHOWN]
+            ),
+            "json_ld": occupation_json_ld(profile, bands),
+            "is_preview": is_preview,
+        }
+        response = render(request, "profiles/careerprofile_detail.html", context)
+        if is_preview:
+            # A draft must never land in a shared cache.
+            add_never_cache_headers(response)
+        return response
 
 
 class OccupationHubView(View):
     def get(self, request, occupation):
         occupation = get_object_or_404(Occupation, slug=occupation)
-        profiles = occupation.career_profiles.published().select_related("city")
-        vacancies = (
-            Vacancy.objects.live()
-            .filter(occupation=occupation)
-            .select_related("company", "city")
-            .order_by("-published_at")[:10]
+        profiles = list(
+            occupation.career_profiles.published().select_related("occupation", "city").order_by("city__name")
         )
+        bands = (
+            SalaryBand.objects.filter(profile__in=[p.pk for p in profiles], period=SalaryBand.Period.MONTH)
+            .order_by("profile__city__name", "position", "id")
+            .only("profile_id", "level", "min_amount", "max_amount", "period")
+        )
+        levels = [level for level in SalaryBand.Level if any(b.level == level for b in bands)]
+        by_profile = {}
+        for band in bands:
+            by_profile.setdefault(band.profile_id, {}).setdefault(band.level, band)
+        salary_rows = [
+            (profile, [by_profile[profile.pk].get(level) for level in levels])
+            for profile in profiles
+            if profile.pk in by_profile
+        ]
+        result = newest_vacancies(occupation=occupation.slug)
         return render(
             request,
             "profiles/occupation_hub.html",
-            {"occupation": occupation, "profiles": profiles, "vacancies": vacancies},
+            {
+                "occupation": occupation,
+                "profiles": profiles,
+                "salary_levels": [SalaryBand.Level(level).label for level in levels],
+                "salary_rows": salary_rows,
+                "result": result,
+                "vacancies": result.vacancies,
+                "search_url": search_url(q=occupation.name),
+            },
         )
 
 
 class CityHubView(View):
     def get(self, request, city):
         city = get_object_or_404(City, slug=city)
-        profiles = city.career_profiles.published().select_related("occupation")
-        vacancies = (
+        profiles = list(
+            city.career_profiles.published().select_related("occupation", "city").order_by("occupation__name")
+        )
+        where = where_value(city)
+        result = newest_vacancies(where=where, radius=RADIUS_KM)
+        employers = list(
             Vacancy.objects.live()
             .filter(city=city)
-            .select_related("company", "city")
-            .order_by("-published_at")[:10]
+            .values("company__name", "company__slug")
+            .annotate(open_positions=Count("id"))
+            .order_by("-open_positions", "company__name")[:TOP_EMPLOYERS]
         )
         return render(
             request,
             "profiles/city_hub.html",
-            {"city": city, "profiles": profiles, "vacancies": vacancies},
+            {
+                "city": city,
+                "profiles": profiles,
+                "result": result,
+                "vacancies": result.vacancies,
+                "radius": RADIUS_KM,
+                "employers": employers,
+                "search_url": search_url(where=where, radius=RADIUS_KM),
+            },
         )
