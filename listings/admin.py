@@ -173,7 +173,7 @@ class ModerationQueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "review":
-            return queryset.filter(status=Vacancy.Status.REVIEW).order_by("submitted_at", "pk")
+            return queryset.filter(status=Vacancy.Status.REVIEW)
         return queryset
 
 
@@ -228,6 +228,12 @@ class VacancyAdmin(admin.ModelAdmin):
                 company_rejected=_count_vacancies("company", Vacancy.Status.REJECTED),
             )
         )
+
+    def get_ordering(self, request):
+        # The queue is worked first come, first served.
+        if request.GET.get(ModerationQueueFilter.parameter_name) == "review":
+            return ["submitted_at", "pk"]
+        return super().get_ordering(request)
 
     @admin.display(description=_("Arbeitgeber bisher"))
     def employer_history(self, vacancy):

@@ -18,6 +18,23 @@ MAX_LOGO_SIDE = 1024
 # Decompression bombs: a small file may declare a gigantic canvas.
 MAX_LOGO_PIXELS = 25_000_000
 ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+# Markup or code inside an image file only ever serves to make it a
+# polyglot (a file that a browser or server may also read as HTML/PHP).
+SUSPICIOUS_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<iframe", b"javascript:")
+
+
+def _trailing_data(data, fmt):
+    """True when bytes follow the image's own end: the classic way to glue a
+    second file (ZIP, HTML, JAR) onto a valid picture."""
+    if fmt == "PNG":
+        end = data.rfind(b"IEND")
+        return end == -1 or len(data) > end + 8
+    if fmt == "JPEG":
+        return not data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if fmt == "WEBP":
+        declared = int.from_bytes(data[4:8], "little") + 8
+        return len(data) > declared + (declared % 2)
+    return False
 
 
 def clean_logo(upload):
@@ -42,6 +59,15 @@ def clean_logo(upload):
         ) from exc
     if fmt not in ALLOWED_FORMATS:
         raise ValidationError(_("Nur PNG, JPEG oder WebP sind als Logo erlaubt."), code="format")
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    lowered = data.lower()
+    if _trailing_data(data, fmt) or any(marker in lowered for marker in SUSPICIOUS_MARKERS):
+        raise ValidationError(
+            _("Die Datei enthält neben dem Bild weitere Daten und wird deshalb nicht angenommen."),
+            code="polyglot",
+        )
     if width * height > MAX_LOGO_PIXELS:
         raise ValidationError(_("Das Bild hat zu viele Pixel."), code="too_many_pixels")
 

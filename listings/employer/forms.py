@@ -131,6 +131,15 @@ class InviteForm(forms.Form):
 
 
 class CompanyForm(forms.ModelForm):
+    # A plain file field: listings.images does every check itself, with
+    # clearer messages (SVG, size, polyglots) than the generic image field.
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG oder WebP, höchstens 2 MB. SVG ist nicht möglich."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
     class Meta:
         model = Company
         fields = ["name", "website", "description", "logo"]
@@ -138,15 +147,12 @@ class CompanyForm(forms.ModelForm):
             "name": _("Name des Unternehmens"),
             "website": _("Website"),
             "description": _("Über das Unternehmen"),
-            "logo": _("Logo"),
         }
         help_texts = {
             "website": _("Mit https:// oder http://."),
             "description": _("Ein paar Sätze, die auf Ihrer Unternehmensseite erscheinen."),
-            "logo": _("PNG, JPEG oder WebP, höchstens 2 MB. SVG ist nicht möglich."),
         }
         widgets = {
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
             "description": forms.Textarea(attrs={"rows": 6}),
         }
 
@@ -165,7 +171,7 @@ class CompanyForm(forms.ModelForm):
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         # Only a new upload is checked; an unchanged or cleared logo passes.
-        if logo and hasattr(logo, "content_type") and not getattr(logo, "_committed", False):
+        if logo and hasattr(logo, "content_type"):
             return clean_logo(logo)
         return logo
 
