@@ -1,0 +1,372 @@
+"""Job alerts end to end: subscribe, double opt-in, digests, unsubscribe,
+manage page, rate limits. Tasks run on the immediate backend; on-commit
+callbacks are executed explicitly, as after a real commit."""
+
+import datetime
+import re
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from listings.alerts import services
+from listings.models import City, JobAlert
+from listings.tasks import send_alert_digest
+from tests.factories import VacancyFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = {"q": "Projektkoordinator", "where": "Hagen"}
+URL_RE = re.compile(r"http://testserver-alerts\.example(/[^\s\"<>]*)")
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "http://testserver-alerts.example"
+
+
+def links(message):
+    return URL_RE.findall(message.body)
+
+
+def link_to(message, fragment):
+    matches = [path for path in links(message) if fragment in path]
+    assert matches, f"no link with {fragment!r} in {message.body}"
+    return matches[0]
+
+
+def page_text(response):
+    """The page without what differs on every request (CSP nonce, CSRF token)."""
+    html = response.content.decode()
+    return re.sub(r'(nonce|value)="[^"]*"', "", html)
+
+
+def run_alerts(capture, frequency="daily"):
+    with capture(execute=True):
+        call_command("send_job_alerts", frequency=frequency, verbosity=0)
+
+
+def matching(title, published_at, **kwargs):
+    return VacancyFactory(title=title, published_at=published_at, **kwargs)
+
+
+def subscribe(
+    client, capture, email="nina@example.org", frequency="daily", query="q=Projektkoordinator&where=Hagen"
+):
+    with capture(execute=True):
+        response = client.post(
+            reverse("listings:alert_subscribe"), {"email": email, "frequency": frequency, "query": query}
+        )
+    return response
+
+
+def confirmed_alert(client, capture, **kwargs):
+    mail.outbox.clear()
+    subscribe(client, capture, **kwargs)
+    path = link_to(mail.outbox[-1], "/jobalarm/bestaetigen/")
+    client.post(path)
+    mail.outbox.clear()
+    return JobAlert.objects.get(email=kwargs.get("email", "nina@example.org"))
+
+
+def test_subscribe_page_shows_the_normalised_search(client):
+    response = client.get(
+        reverse("listings:alert_subscribe"), {"where": "Hagen", "page": "3", "q": "Projektkoordinator"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Jobalarm für diese Suche" in html
+    assert 'name="query" value="q=Projektkoordinator&amp;where=Hagen"' in html
+    assert "„Projektkoordinator“ in Hagen (+25 km)" in html
+
+
+def test_normalize_query_drops_paging_and_sorts():
+    from django.http import QueryDict
+
+    raw = QueryDict(
+        "where=Hagen&page=2&partial=1&q=Pflege&employment_type=part_time&employment_type=full_time&radius="
+    )
+    assert services.normalize_query(raw) == (
+        "employment_type=full_time&employment_type=part_time&q=Pflege&where=Hagen"
+    )
+
+
+def test_full_flow_sends_each_new_matching_vacancy_once(client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    response = subscribe(client, capture, query="where=Hagen&page=2&q=Projektkoordinator")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("listings:alert_subscribe_done")
+
+    alert = JobAlert.objects.get()
+    assert alert.email == "nina@example.org"
+    assert alert.query == "q=Projektkoordinator&where=Hagen"
+    assert alert.confirmed_at is None
+    assert len(mail.outbox) == 1
+    confirmation = mail.outbox[0]
+    assert confirmation.to == ["nina@example.org"]
+    assert confirmation.subject == "Bitte bestätigen Sie Ihren Jobalarm"
+    assert "List-Unsubscribe" in confirmation.extra_headers
+
+    # Unconfirmed: nothing is sent, however much matches.
+    before = timezone.now() - datetime.timedelta(hours=1)
+    matching("IT-Projektkoordinator Vorher (m/w/d)", before)
+    run_alerts(capture)
+    assert len(mail.outbox) == 1
+
+    # The link in the mail asks first (GET changes nothing), then confirms.
+    confirm_path = link_to(confirmation, "/jobalarm/bestaetigen/")
+    page = client.get(confirm_path)
+    assert page.status_code == 200
+    assert "Ja, Jobalarm aktivieren" in page.content.decode()
+    alert.refresh_from_db()
+    assert alert.confirmed_at is None
+    page = client.post(confirm_path)
+    assert page.status_code == 200
+    assert "Ihr Jobalarm ist aktiv" in page.content.decode()
+    alert.refresh_from_db()
+    assert alert.confirmed_at is not None
+
+    t0 = alert.confirmed_at
+    matching("IT-Projektkoordinator Alpha (m/w/d)", t0 + datetime.timedelta(seconds=1))
+    matching("IT-Projektkoordinator Beta (m/w/d)", t0 + datetime.timedelta(seconds=2))
+    matching(
+        "IT-Projektkoordinator München (m/w/d)",
+        t0 + datetime.timedelta(seconds=3),
+        city=City.objects.get(slug="muenchen"),
+    )
+    matching(
+        "IT-Projektkoordinator Abgelaufen (m/w/d)",
+        t0 + datetime.timedelta(seconds=4),
+        valid_through=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    mail.outbox.clear()
+    run_alerts(capture)
+
+    assert len(mail.outbox) == 1
+    digest = mail.outbox[0]
+    assert digest.to == ["nina@example.org"]
+    assert digest.subject == "2 neue Jobs: „Projektkoordinator“ in Hagen (+25 km)"
+    titles = re.findall(r"^\* (.+)$", digest.body, flags=re.MULTILINE)
+    assert titles == ["IT-Projektkoordinator Beta (m/w/d)", "IT-Projektkoordinator Alpha (m/w/d)"]
+    html, mimetype = digest.alternatives[0]
+    assert mimetype == "text/html"
+    assert "IT-Projektkoordinator Beta (m/w/d)" in html
+    assert 'href="http://testserver-alerts.example/jobs/' in html
+    assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe_url = digest.extra_headers["List-Unsubscribe"]
+    assert re.fullmatch(r"<http://testserver-alerts\.example/jobalarm/abmelden/[^>]+/>", unsubscribe_url)
+    assert "http://testserver-alerts.example/jobs/?q=Projektkoordinator&where=Hagen" in digest.body
+    assert "/jobalarm/verwalten/" in digest.body
+
+    # Second run: nothing new, no mail.
+    mail.outbox.clear()
+    run_alerts(capture)
+    assert mail.outbox == []
+
+    # One more vacancy: the next digest holds only it.
+    matching("IT-Projektkoordinator Gamma (m/w/d)", t0 + datetime.timedelta(seconds=10))
+    run_alerts(capture)
+    assert len(mail.outbox) == 1
+    assert re.findall(r"^\* (.+)$", mail.outbox[0].body, flags=re.MULTILINE) == [
+        "IT-Projektkoordinator Gamma (m/w/d)"
+    ]
+    assert mail.outbox[0].subject == "1 neuer Job: „Projektkoordinator“ in Hagen (+25 km)"
+
+    # Unsubscribe: GET only asks, the one-click POST (no CSRF token, as a mail
+    # client sends it) deletes the alert; afterwards nothing is sent.
+    path = unsubscribe_url.strip("<>").removeprefix("http://testserver-alerts.example")
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Ja, abbestellen" in page.content.decode()
+    assert JobAlert.objects.filter(pk=alert.pk).exists()
+    mail_client = Client(enforce_csrf_checks=True)
+    page = mail_client.post(
+        path, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert page.status_code == 200
+    assert "Sie erhalten von diesem Jobalarm keine E-Mails mehr." in page.content.decode()
+    assert not JobAlert.objects.filter(pk=alert.pk).exists()
+    # Twice is harmless.
+    assert mail_client.post(path).status_code == 200
+
+    mail.outbox.clear()
+    matching("IT-Projektkoordinator Delta (m/w/d)", t0 + datetime.timedelta(seconds=20))
+    run_alerts(capture)
+    assert mail.outbox == []
+
+
+def test_same_answer_whether_or_not_the_address_has_alerts(client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    first = subscribe(client, capture, email="neu@example.org")
+    confirmed_alert(client, capture, email="alt@example.org")
+    again = subscribe(client, capture, email="alt@example.org")
+    assert (first.status_code, first["Location"]) == (again.status_code, again["Location"])
+    # No second alert for the same search; the mail says it exists already.
+    assert JobAlert.objects.filter(email="alt@example.org").count() == 1
+    assert mail.outbox[-1].subject == "Diesen Jobalarm haben Sie bereits"
+
+
+def test_bad_input_is_a_form_error(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("listings:alert_subscribe"), {"email": "kein-at", "frequency": "stündlich"}
+        )
+    assert response.status_code == 400
+    assert "gültige E-Mail-Adresse" in response.content.decode()
+    assert JobAlert.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_forged_or_expired_links_are_refused(client, django_capture_on_commit_callbacks):
+    assert client.get("/jobalarm/bestaetigen/gefaelscht/").status_code == 404
+    assert client.post("/jobalarm/abmelden/gefaelscht/").status_code == 404
+    assert client.get("/jobalarm/verwalten/gefaelscht/").status_code == 404
+    subscribe(client, django_capture_on_commit_callbacks)
+    path = link_to(mail.outbox[-1], "/jobalarm/bestaetigen/")
+    # A week later the confirmation link has run out.
+    later = timezone.now() + datetime.timedelta(days=8)
+    from unittest import mock
+
+    with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
+        assert client.post(path).status_code == 404
+    assert JobAlert.objects.get().confirmed_at is None
+
+
+def test_digest_is_capped_with_a_link_to_all(client, django_capture_on_commit_callbacks, monkeypatch):
+    capture = django_capture_on_commit_callbacks
+    alert = confirmed_alert(client, capture)
+    monkeypatch.setattr(services, "DIGEST_LIMIT", 2)
+    t0 = alert.confirmed_at
+    for n in range(3):
+        matching(f"IT-Projektkoordinator {n} (m/w/d)", t0 + datetime.timedelta(seconds=n + 1))
+    run_alerts(capture)
+    digest = mail.outbox[0]
+    assert re.findall(r"^\* (.+)$", digest.body, flags=re.MULTILINE) == [
+        "IT-Projektkoordinator 2 (m/w/d)",
+        "IT-Projektkoordinator 1 (m/w/d)",
+    ]
+    assert "und 1 weiterer neuer Job" in digest.body
+    assert digest.subject.startswith("3 neue Jobs")
+    alert.refresh_from_db()
+    assert alert.last_sent_at == t0 + datetime.timedelta(seconds=3)
+
+
+def test_failed_send_moves_no_mark_and_the_next_run_sends_the_same(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    capture = django_capture_on_commit_callbacks
+    alert = confirmed_alert(client, capture)
+    matching("IT-Projektkoordinator Eins (m/w/d)", alert.confirmed_at + datetime.timedelta(seconds=1))
+
+    def refuse(self, messages):
+        raise smtplib.SMTPServerDisconnected("weg")
+
+    from django.core.mail.backends import locmem
+
+    with monkeypatch.context() as patch:
+        patch.setattr(locmem.EmailBackend, "send_messages", refuse)
+        result = send_alert_digest.enqueue(alert_id=alert.pk)
+    assert result.status == "FAILED"
+    assert result.errors[0].exception_class_path == "smtplib.SMTPServerDisconnected"
+    alert.refresh_from_db()
+    assert alert.last_sent_at is None
+    assert mail.outbox == []
+
+    run_alerts(capture)
+    assert re.findall(r"^\* (.+)$", mail.outbox[0].body, flags=re.MULTILINE) == [
+        "IT-Projektkoordinator Eins (m/w/d)"
+    ]
+
+
+def test_paused_and_other_frequency_get_nothing(client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    weekly = confirmed_alert(client, capture, email="woche@example.org", frequency="weekly")
+    paused = confirmed_alert(client, capture, email="pause@example.org")
+    JobAlert.objects.filter(pk=paused.pk).update(paused=True)
+    matching("IT-Projektkoordinator Neu (m/w/d)", timezone.now() + datetime.timedelta(seconds=1))
+    run_alerts(capture, "daily")
+    assert mail.outbox == []
+    run_alerts(capture, "weekly")
+    assert [m.to for m in mail.outbox] == [[weekly.email]]
+
+
+def test_manage_page_changes_pauses_and_deletes(client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    subscribe(client, capture)
+    path = link_to(mail.outbox[-1], "/jobalarm/bestaetigen/")
+    client.post(path)
+    alert = JobAlert.objects.get()
+    other = JobAlert.objects.create(
+        email="fremd@example.org", query="q=Koch", label="Koch", confirmed_at=timezone.now()
+    )
+    manage_path = link_to(mail.outbox[-1], "/jobalarm/verwalten/")
+
+    page = client.get(manage_path)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "„Projektkoordinator“ in Hagen (+25 km)" in html
+    assert "Koch" not in html
+
+    prefix = f"alert-{alert.pk}"
+    response = client.post(
+        manage_path,
+        {"alert": alert.pk, "action": "save", f"{prefix}-frequency": "weekly", f"{prefix}-paused": "on"},
+    )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.frequency, alert.paused) == ("weekly", True)
+
+    # Another address's alert is out of reach.
+    assert client.post(manage_path, {"alert": other.pk, "action": "delete"}).status_code == 404
+    assert client.post(manage_path, {"alert": "x"}).status_code == 400
+    assert client.post(manage_path, {"alert": alert.pk, "action": "delete"}).status_code == 302
+    assert list(JobAlert.objects.all()) == [other]
+
+
+def test_manage_link_request_does_not_reveal_addresses(client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    confirmed_alert(client, capture, email="da@example.org")
+    url = reverse("listings:alert_manage_request")
+    with capture(execute=True):
+        known = client.post(url, {"email": "da@example.org"})
+        unknown = client.post(url, {"email": "nicht-da@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    assert page_text(known) == page_text(unknown)
+    assert [m.to for m in mail.outbox] == [["da@example.org"]]
+    assert "List-Unsubscribe" in mail.outbox[0].extra_headers
+
+
+def test_rate_limit_per_address(client, django_capture_on_commit_callbacks):
+    for n in range(5):
+        response = subscribe(client, django_capture_on_commit_callbacks, query=f"q=Beruf{n}")
+        assert response.status_code == 302
+    response = subscribe(client, django_capture_on_commit_callbacks, query="q=Beruf6")
+    assert response.status_code == 429
+    assert "Zu viele Anfragen" in response.content.decode()
+    assert JobAlert.objects.count() == 5
+
+
+def test_rate_limit_per_client(client, django_capture_on_commit_callbacks, monkeypatch):
+    from listings.alerts import views
+
+    monkeypatch.setattr(views, "RATE_PER_CLIENT", "3/h")
+    statuses = [
+        subscribe(client, django_capture_on_commit_callbacks, email=f"person{n}@example.org").status_code
+        for n in range(4)
+    ]
+    assert statuses == [302, 302, 302, 429]
+
+
+def test_cleanup_deletes_only_old_unconfirmed_alerts():
+    now = timezone.now()
+    old = JobAlert.objects.create(email="alt@example.org", query="q=a")
+    young = JobAlert.objects.create(email="jung@example.org", query="q=b")
+    confirmed = JobAlert.objects.create(email="ja@example.org", query="q=c", confirmed_at=now)
+    JobAlert.objects.filter(pk__in=[old.pk, confirmed.pk]).update(created_at=now - datetime.timedelta(days=8))
+    JobAlert.objects.filter(pk=young.pk).update(created_at=now - datetime.timedelta(days=6))
+    call_command("delete_unconfirmed_alerts", verbosity=0)
+    assert set(JobAlert.objects.values_list("email", flat=True)) == {"jung@example.org", "ja@example.org"}
