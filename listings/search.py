@@ -2,15 +2,39 @@
 the career pages and the hubs all call `search()`; nothing else filters
 vacancies for job seekers.
 
-(Interface fixed here; issue #3 deepens the implementation: PostgreSQL
-full text, trigram, radius, facets.)"""
+How a keyword query matches (issue #3):
 
-from dataclasses import dataclass, field
+- The query is cut into words (letters and digits only, so no tsquery or
+  LIKE syntax from the user ever reaches SQL; see `query_words`).
+- Words are matched against the occupation taxonomy first (names, female and
+  male forms, synonyms, with a light German stemmer and umlaut folding), so
+  "Erzieherin", "LKW Fahrer", "Pflegekräfte" and "MFA" find vacancies of the
+  right occupation even when the title says it differently.
+- Every word must then be found somewhere: in the taxonomy, in the title or
+  description (PostgreSQL: weighted `search_vector` with the german config,
+  prefix match, both umlaut spellings; SQLite: substring match), as a
+  fuzzy/compound part of the title (PostgreSQL: pg_trgm word similarity) or in
+  the company name.
+- Relevance: title hits (weight A) above occupation hits above company and
+  description-only hits.
+"""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Q
+import difflib
+import hashlib
+import math
+import re
+from dataclasses import asdict, dataclass, field
 
-from listings.models import Vacancy
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import BooleanField, Case, Count, FloatField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jobsite.text import fold_umlauts, normalize_key
+from listings.models import City, Company, Occupation, Vacancy
 from listings.taxonomy import CityResolver
 
 
@@ -42,44 +66,517 @@ class SearchResult:
     city: object = None  # the resolved City for `where`, or None
     city_alternatives: list = field(default_factory=list)
     messages: list = field(default_factory=list)  # hints for the user (unknown place, …)
+    # True when `total` is only a lower bound ("mehr als 10.000 Jobs").
+    total_capped: bool = False
+    # True when there are more results than the pages we offer (refine hint).
+    depth_capped: bool = False
+    sort: str = "date"  # the sort actually applied
+    place_suggestions: list = field(default_factory=list)  # Cities for an unknown `where`
+    spelling_suggestion: str = ""  # "Meinten Sie …?" for a query with a typo
+    related_occupations: list = field(default_factory=list)  # Occupations for the empty state
+    wider_radius: int | None = None  # a radius that would give results (empty state)
+    wider_radius_total: int = 0
 
 
 class PageOutOfRange(Exception):
     pass
 
 
-def search(params, *, page=1, per_page=20, facets=True, since=None):
-    """Runs a search; `since` (a datetime) keeps only vacancies published
-    after it (job alerts). Raises PageOutOfRange for a page past the end."""
-    queryset = Vacancy.objects.live().select_related("company", "city", "occupation")
-    city = None
-    messages = []
-    if params.q:
-        for word in params.q.split()[:10]:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
-    if params.where:
-        city = CityResolver().resolve(params.where)
-        if city is None:
-            messages.append(f"unknown_place:{params.where}")
-            queryset = queryset.none()
-        else:
-            queryset = queryset.filter(city=city)
-    if params.occupation:
-        queryset = queryset.filter(occupation__slug=params.occupation)
-    if params.company:
-        queryset = queryset.filter(company__slug=params.company)
-    if since is not None:
-        queryset = queryset.filter(published_at__gt=since)
-    queryset = queryset.order_by("-published_at", "-id")
-    paginator = Paginator(queryset, per_page)
-    try:
-        page_obj = paginator.page(page)
-    except (EmptyPage, PageNotAnInteger) as exc:
-        raise PageOutOfRange from exc
-    return SearchResult(
-        vacancies=list(page_obj.object_list),
-        total=paginator.count,
-        page=page_obj,
-        city=city,
-        messages=messages,
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 40
+MAX_PAGES = 50
+# Exact totals up to here; above it the page says "mehr als 10.000 Jobs".
+TOTAL_CAP = 10_000
+FACET_CACHE_SECONDS = 120
+RADIUS_STEPS = (10, 25, 50, 100, 200)
+PUBLISHED_WITHIN_DAYS = (1, 3, 7, 14, 30)
+TOP_N = 10
+
+# Words that carry no meaning on their own in a German job search; "(m/w/d)"
+# in a pasted title yields "m", "w", "d".
+STOP_WORDS = {
+    "und", "oder", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "im", "in",
+    "am", "an", "auf", "als", "bei", "fuer", "für", "mit", "zu", "zum", "zur", "von", "vom",
+    "m", "w", "d", "x", "job", "jobs", "stelle", "stellen", "stellenangebot", "stellenangebote",
+}  # fmt: skip
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+# -- text ------------------------------------------------------------------
+def query_words(text):
+    """Lower-case words of a query, without stop words; only letters and
+    digits survive, so the words are safe inside a tsquery or LIKE."""
+    words = []
+    for word in _WORD.findall((text or "").casefold()):
+        word = word[:MAX_WORD_LENGTH]
+        if word not in STOP_WORDS and word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+def spelling_variants(word):
+    """'baecker' -> {'baecker', 'bäcker'}, 'bäcker' -> {'bäcker', 'baecker'}:
+    German users type umlauts either way, documents spell them either way."""
+    variants = {word, fold_umlauts(word)}
+    unfolded = word.replace("ae", "ä").replace("oe", "ö").replace("ue", "ü")
+    if unfolded != word and not unfolded.startswith(("ä", "ö", "ü")):
+        variants.add(unfolded)
+    return sorted(variants)
+
+
+_SUFFIXES = ("innen", "in", "en", "e", "n", "s")
+
+
+def stem(word):
+    """A light German stem for taxonomy comparison: 'Pflegekräfte' and
+    'Pflegekraft' -> 'pflegekraft', 'Erzieherin' -> 'erzieher'. Applied to
+    both sides, so its roughness only ever matters as a near miss."""
+    key = normalize_key(word).replace(" ", "")
+    key = key.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 4:
+            return key[: -len(suffix)]
+    return key
+
+
+# -- occupation taxonomy ---------------------------------------------------
+@dataclass
+class OccupationHits:
+    exact: dict  # word index -> set of occupation ids (a name matched)
+    partial: dict  # word index -> set of occupation ids (compound part / typo)
+    spelling: dict  # word index -> corrected word
+
+    def ids(self, kind="all"):
+        sources = [self.exact] if kind == "exact" else [self.exact, self.partial]
+        return sorted({pk for source in sources for ids in source.values() for pk in ids})
+
+
+def match_occupations(words):
+    """Which words of the query name an occupation, exactly or as a part."""
+    hits = OccupationHits({}, {}, {})
+    if not words:
+        return hits
+    stems = [stem(word) for word in words]
+    names = []  # (tuple of stems, occupation id)
+    for occupation in Occupation.objects.only("pk", "name", "name_female", "name_male", "synonyms"):
+        for name in occupation.all_names:
+            name_stems = tuple(stem(part) for part in normalize_key(name).split())
+            if name_stems:
+                names.append((name_stems, occupation.pk))
+    for name_stems, pk in names:
+        size = len(name_stems)
+        for start in range(len(stems) - size + 1):
+            if tuple(stems[start : start + size]) == name_stems:
+                for index in range(start, start + size):
+                    hits.exact.setdefault(index, set()).add(pk)
+    vocabulary = {}
+    for name_stems, pk in names:
+        for part in name_stems:
+            vocabulary.setdefault(part, set()).add(pk)
+    for index, word_stem in enumerate(stems):
+        if index in hits.exact or len(word_stem) < 5:
+            continue
+        # A compound part: "koordinator" in "projektkoordinator", "fahrer" in
+        # "berufskraftfahrer"; or the other way round "altenpflegefachkraft".
+        found = set()
+        for part, ids in vocabulary.items():
+            if len(part) >= 5 and (part.endswith(word_stem) or (len(part) >= 6 and word_stem.endswith(part))):
+                found |= ids
+        if not found and len(word_stem) >= 6:
+            close = difflib.get_close_matches(word_stem, vocabulary.keys(), n=1, cutoff=0.84)
+            if close:
+                found = set(vocabulary[close[0]])
+                hits.spelling[index] = close[0]
+        if found:
+            hits.partial[index] = found
+    return hits
+
+
+# -- places ----------------------------------------------------------------
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def cities_within(city, radius):
+    """{city_id: distance in km} of the places within `radius` km (inclusive)
+    of `city`: a bounding box on latitude/longitude first, then the exact
+    great-circle distance."""
+    distances = {city.pk: 0.0}
+    if radius <= 0 or city.latitude is None or city.longitude is None:
+        return distances
+    dlat = radius / 111.0 + 0.01
+    dlon = radius / (111.0 * max(math.cos(math.radians(city.latitude)), 0.01)) + 0.01
+    box = City.objects.filter(
+        latitude__range=(city.latitude - dlat, city.latitude + dlat),
+        longitude__range=(city.longitude - dlon, city.longitude + dlon),
+    ).values_list("pk", "latitude", "longitude")
+    for pk, lat, lon in box:
+        distance = haversine_km(city.latitude, city.longitude, lat, lon)
+        if distance <= radius + 1e-9:
+            distances[pk] = min(distance, distances.get(pk, distance))
+    return distances
+
+
+def place_suggestions(text, limit=5):
+    """Places spelled like an unknown `where` (prefix, then similarity)."""
+    key = normalize_key(text)
+    if len(key) < 2:
+        return []
+    candidates = list(
+        City.objects.filter(name_key__startswith=key[:2])
+        .order_by("-population")
+        .only("pk", "name", "slug", "state", "name_key")[:2000]
     )
+    by_key = {}
+    for city in candidates:
+        by_key.setdefault(city.name_key, city)
+    starting = [city for k, city in by_key.items() if k.startswith(key)]
+    close = [by_key[k] for k in difflib.get_close_matches(key, by_key.keys(), n=limit, cutoff=0.7)]
+    result = []
+    for city in close + starting:
+        if city not in result:
+            result.append(city)
+    return result[:limit]
+
+
+# -- filters ---------------------------------------------------------------
+def _filter_groups(params, now):
+    """One Q per facet group, so each facet can leave its own out."""
+    groups = {}
+    if params.employment_types:
+        q = Q()
+        for code in params.employment_types:
+            if code in Vacancy.EMPLOYMENT_TYPES:
+                q |= Q(**{code: True})
+        groups["type"] = q
+    if params.contract:
+        groups["contract"] = Q(contract__in=params.contract)
+    if params.remote:
+        groups["remote"] = Q(remote__in=params.remote)
+    salary = Q()
+    if params.salary_stated:
+        salary &= Q(salary_monthly_min__isnull=False) | Q(salary_monthly_max__isnull=False)
+    if params.min_salary:
+        # A range reaching the wish qualifies; a lone "bis" figure counts too.
+        salary &= Q(salary_monthly_max__gte=params.min_salary) | Q(
+            salary_monthly_max__isnull=True, salary_monthly_min__gte=params.min_salary
+        )
+    if salary:
+        groups["salary"] = salary
+    if params.published_within:
+        groups["days"] = Q(published_at__gte=now - timezone.timedelta(days=params.published_within))
+    if params.occupation:
+        groups["occupation"] = Q(occupation__slug=params.occupation)
+    if params.company:
+        groups["company"] = Q(company__slug=params.company)
+    return groups
+
+
+def _all_but(groups, name):
+    q = Q()
+    for key, value in groups.items():
+        if key != name:
+            q &= value
+    return q
+
+
+# -- keyword matching ------------------------------------------------------
+def _company_ids(word):
+    """Companies whose name contains the word; None when it is too common
+    ("gmbh") to say anything."""
+    q = Q()
+    for variant in spelling_variants(word):
+        q |= Q(name__icontains=variant)
+    ids = list(Company.objects.filter(q).values_list("pk", flat=True)[:201])
+    return None if len(ids) > 200 else ids
+
+
+def _tsquery(words, prefix=True):
+    """A tsquery string from sanitised words (letters and digits only, see
+    query_words), each word as an OR of its spellings."""
+    terms = []
+    for word in words:
+        variants = [f"'{v}':*" if prefix and len(v) >= 4 else f"'{v}'" for v in spelling_variants(word)]
+        terms.append("(" + " | ".join(variants) + ")")
+    return terms
+
+
+class _Keyword:
+    """The WHERE condition and the relevance expression for `q`."""
+
+    def __init__(self, words):
+        self.words = words
+        self.postgres = connection.vendor == "postgresql"
+        self.occupations = match_occupations(words)
+        self.companies = {i: _company_ids(word) or [] for i, word in enumerate(words)}
+
+    def condition(self):
+        if self.postgres:
+            return self._pg_condition()
+        q = Q()
+        for index, word in enumerate(self.words):
+            word_q = Q()
+            for variant in spelling_variants(word):
+                word_q |= Q(title__icontains=variant) | Q(description__icontains=variant)
+                if variant[:1].isalpha():
+                    capital = variant[:1].upper() + variant[1:]
+                    word_q |= Q(title__contains=capital) | Q(description__contains=capital)
+            occupation_ids = self.occupations.exact.get(index, set()) | self.occupations.partial.get(
+                index, set()
+            )
+            if occupation_ids:
+                word_q |= Q(occupation_id__in=sorted(occupation_ids))
+            if self.companies[index]:
+                word_q |= Q(company_id__in=self.companies[index])
+            q &= word_q
+        return q
+
+    def _pg_condition(self):
+        table = Vacancy._meta.db_table
+        clauses, params = [], []
+        for index, word in enumerate(self.words):
+            parts = [f'"{table}"."search_vector" @@ to_tsquery(\'german\', %s)']
+            params.append(_tsquery([word])[0])
+            if len(word) >= 4:
+                for variant in spelling_variants(word):
+                    parts.append(f'%s <%% "{table}"."title"')
+                    params.append(variant)
+            occupation_ids = self.occupations.exact.get(index, set()) | self.occupations.partial.get(
+                index, set()
+            )
+            if occupation_ids:
+                parts.append(f'"{table}"."occupation_id" = ANY(%s)')
+                params.append(sorted(occupation_ids))
+            if self.companies[index]:
+                parts.append(f'"{table}"."company_id" = ANY(%s)')
+                params.append(self.companies[index])
+            clauses.append("(" + " OR ".join(parts) + ")")
+        # Only constant SQL fragments are joined; every user value is a parameter.
+        return RawSQL(" AND ".join(clauses), params, output_field=BooleanField())  # noqa: S611
+
+    def rank(self):
+        exact = self.occupations.ids("exact")
+        partial = [pk for pk in self.occupations.ids() if pk not in exact]
+        companies = sorted({pk for ids in self.companies.values() for pk in ids})
+        if self.postgres:
+            table = Vacancy._meta.db_table
+            sql = (
+                f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', \"{table}\".\"search_vector\", to_tsquery('german', %s))"
+                f' + 0.5 * word_similarity(%s, "{table}"."title")'
+                f' + CASE WHEN "{table}"."occupation_id" = ANY(%s) THEN 0.6'
+                f' WHEN "{table}"."occupation_id" = ANY(%s) THEN 0.2 ELSE 0 END'
+                f' + CASE WHEN "{table}"."company_id" = ANY(%s) THEN 0.15 ELSE 0 END'
+            )
+            params = [" | ".join(_tsquery(self.words)), " ".join(self.words), exact, partial, companies]
+            return RawSQL(sql, params, output_field=FloatField())  # noqa: S611
+        rank = Value(0.0)
+        for word in self.words:
+            title = Q()
+            for variant in spelling_variants(word):
+                title |= Q(title__icontains=variant)
+            rank = rank + Case(When(title, then=Value(1.0)), default=Value(0.0))
+        if exact:
+            rank = rank + Case(When(occupation_id__in=exact, then=Value(0.8)), default=Value(0.0))
+        if partial:
+            rank = rank + Case(When(occupation_id__in=partial, then=Value(0.3)), default=Value(0.0))
+        if companies:
+            rank = rank + Case(When(company_id__in=companies, then=Value(0.2)), default=Value(0.0))
+        return rank
+
+    def spelling_suggestion(self):
+        if not self.occupations.spelling:
+            return ""
+        words = list(self.words)
+        for index, corrected in self.occupations.spelling.items():
+            words[index] = corrected
+        return " ".join(words)
+
+
+# -- facets ----------------------------------------------------------------
+def _facet_values(params, now):
+    """(group, value, label, condition, selected) for the fixed facets."""
+    values = []
+    for code, label in Vacancy.EMPLOYMENT_TYPES.items():
+        values.append(("type", code, label, Q(**{code: True}), code in params.employment_types))
+    for code, label in Vacancy.Contract.choices:
+        values.append(("contract", code, label, Q(contract=code), code in params.contract))
+    for code, label in Vacancy.Remote.choices:
+        values.append(("remote", code, label, Q(remote=code), code in params.remote))
+    values.append(
+        (
+            "salary",
+            "1",
+            _("mit Gehaltsangabe"),
+            Q(salary_monthly_min__isnull=False) | Q(salary_monthly_max__isnull=False),
+            params.salary_stated,
+        )
+    )
+    for days in PUBLISHED_WITHIN_DAYS:
+        label = _("seit gestern") if days == 1 else _("in den letzten %(days)s Tagen") % {"days": days}
+        values.append(
+            (
+                "days",
+                str(days),
+                label,
+                Q(published_at__gte=now - timezone.timedelta(days=days)),
+                params.published_within == days,
+            )
+        )
+    return values
+
+
+def _facets(base, groups, params, now):
+    """All fixed facets in one conditional-aggregation query, plus one GROUP
+    BY each for the top occupations and companies; every count leaves its own
+    group's selection out."""
+    values = _facet_values(params, now)
+    aggregates = {"total": Count("pk", filter=_all_but(groups, None))}
+    for index, (group, _value, _label, condition, _selected) in enumerate(values):
+        aggregates[f"f{index}"] = Count("pk", filter=_all_but(groups, group) & condition)
+    counts = base.aggregate(**aggregates)
+    facets = {}
+    for index, (group, value, label, _condition, selected) in enumerate(values):
+        facets.setdefault(group, []).append((value, str(label), counts[f"f{index}"], selected))
+    for group, slug_field, name_field in (
+        ("occupation", "occupation__slug", "occupation__name"),
+        ("company", "company__slug", "company__name"),
+    ):
+        rows = (
+            base.filter(_all_but(groups, group))
+            .exclude(**{f"{slug_field}__isnull": True})
+            .values(slug_field, name_field)
+            .annotate(n=Count("pk"))
+            .order_by("-n", name_field)[:TOP_N]
+        )
+        selected = getattr(params, group)
+        entries = [(row[slug_field], row[name_field], row["n"], row[slug_field] == selected) for row in rows]
+        if selected and not any(entry[3] for entry in entries):
+            count = base.filter(_all_but(groups, None)).count()
+            model = Occupation if group == "occupation" else Company
+            name = model.objects.filter(slug=selected).values_list("name", flat=True).first() or selected
+            entries.append((selected, name, count, True))
+        facets[group] = entries
+    return counts["total"], facets
+
+
+def _cache_key(params, since, extra):
+    raw = repr((sorted(asdict(params).items()), since, extra))
+    return "search:facets:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+# -- the entry point -------------------------------------------------------
+def search(params, *, page=1, per_page=20, facets=True, since=None, max_pages=MAX_PAGES):
+    """Runs a search; `since` (a datetime) keeps only vacancies published
+    after it (job alerts). Raises PageOutOfRange for a page past the end (or
+    past `max_pages`, the deepest page we offer)."""
+    try:
+        page = int(page)
+    except (TypeError, ValueError) as exc:
+        raise PageOutOfRange from exc
+    if page < 1 or page > max_pages:
+        raise PageOutOfRange
+    now = timezone.now()
+    result = SearchResult(vacancies=[], total=0, page=None)
+    base = Vacancy.objects.live()
+    if since is not None:
+        base = base.filter(published_at__gt=since)
+
+    keyword = None
+    words = query_words(params.q)
+    if words:
+        keyword = _Keyword(words)
+        base = base.filter(keyword.condition())
+        result.spelling_suggestion = keyword.spelling_suggestion()
+
+    distances = None
+    if params.where:
+        resolver = CityResolver()
+        city = resolver.resolve(params.where)
+        if city is None:
+            result.messages.append(
+                _("Den Ort „%(place)s“ kennen wir nicht. Bitte prüfen Sie die Schreibweise.")
+                % {"place": params.where[:100]}
+            )
+            result.place_suggestions = place_suggestions(params.where)
+            base = base.none()
+        else:
+            result.city = city
+            result.city_alternatives = list(
+                City.objects.filter(name_key=city.name_key).exclude(pk=city.pk).order_by("-population")[:5]
+            )
+            distances = cities_within(city, max(0, params.radius))
+            place_q = Q(city_id__in=sorted(distances))
+            if params.include_remote:
+                place_q |= Q(remote=Vacancy.Remote.FULL)
+            base = base.filter(place_q)
+
+    groups = _filter_groups(params, now)
+    filtered = base.filter(_all_but(groups, None))
+
+    if facets:
+        key = _cache_key(params, since, None)
+        cached = cache.get(key)
+        if cached is None:
+            cached = _facets(base, groups, params, now)
+            cache.set(key, cached, FACET_CACHE_SECONDS)
+        total, result.facets = cached
+        result.total_capped = False
+    else:
+        total = filtered[: TOTAL_CAP + 1].count()
+        result.total_capped = total > TOTAL_CAP
+        total = min(total, TOTAL_CAP)
+    result.total = total
+
+    sort = params.sort if params.sort in ("relevance", "date") else ""
+    if not sort:
+        sort = "relevance" if keyword else "date"
+    if sort == "relevance" and keyword:
+        ordered = filtered.annotate(relevance=keyword.rank()).order_by("-relevance", "-published_at", "-id")
+    else:
+        sort = "date"
+        ordered = filtered.order_by("-published_at", "-id")
+    result.sort = sort
+    ordered = ordered.select_related("company", "city", "occupation")
+
+    paginator = Paginator(ordered, per_page)
+    reachable = min(total, max_pages * per_page)
+    paginator.__dict__["count"] = reachable  # we counted already; the Paginator must not count again
+    result.depth_capped = total > reachable
+    if page > max(1, paginator.num_pages):
+        raise PageOutOfRange
+    page_obj = paginator.page(page)
+    result.page = page_obj
+    result.vacancies = list(page_obj.object_list)
+    for vacancy in result.vacancies:
+        vacancy.distance_km = None if distances is None else distances.get(vacancy.city_id)
+
+    if total == 0:
+        _empty_state(result, params, base, groups, keyword, distances)
+    return result
+
+
+def _empty_state(result, params, base, groups, keyword, distances):
+    """Suggestions when nothing matched: a wider radius that finds something,
+    occupations close to the words, the spelling we think was meant."""
+    if keyword is not None:
+        ids = keyword.occupations.ids()
+        result.related_occupations = list(Occupation.objects.filter(pk__in=ids[:20]).order_by("name")[:5])
+    if result.city is not None and distances is not None:
+        for radius in RADIUS_STEPS:
+            if radius <= params.radius:
+                continue
+            wider = Vacancy.objects.live().filter(city_id__in=sorted(cities_within(result.city, radius)))
+            if keyword is not None:
+                wider = wider.filter(keyword.condition())
+            count = wider.filter(_all_but(groups, None)).count()
+            if count:
+                result.wider_radius, result.wider_radius_total = radius, count
+                break

@@ -7,6 +7,7 @@ app_name = "listings"
 
 urlpatterns = [
     path("jobs/", search.VacancyListView.as_view(), name="vacancy_list"),
+    path("jobs/orte/", search.place_suggest, name="place_suggest"),
     path("jobs/<int:pk>-<str:slug>/", vacancies.VacancyDetailView.as_view(), name="vacancy_detail"),
     path("jobs/<int:pk>/", vacancies.VacancyDetailView.as_view(), name="vacancy_detail_noslug"),
     path("jobs/<int:pk>/bewerben/", vacancies.ApplyView.as_view(), name="vacancy_apply"),

@@ -1,27 +1,184 @@
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from listings.models import Vacancy
+from jobsite.text import normalize_key
+from listings.filters import (
+    DEFAULT_RADIUS,
+    MAX_PLACE_LENGTH,
+    params_from_querydict,
+    querydict_from_params,
+)
+from listings.models import City, Vacancy
+from listings.search import RADIUS_STEPS, PageOutOfRange, search
+
+# "?…&partial=results" answers only the results list (the template partial
+# "listings/vacancy_list.html#results"), for the script that swaps results in
+# without a page reload. Every other parameter means the same as on the page.
+PARTIAL_PARAMETER = "partial"
+# How long a vacancy carries the "neu" badge.
+NEW_FOR = timezone.timedelta(days=2)
+
+
+def _url(query):
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _toggled(params, name, value):
+    """Query string with `value` of list parameter `name` switched."""
+    query = querydict_from_params(params)
+    values = query.getlist(name)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    query.setlist(name, values)
+    return _url(query)
+
+
+def _single(params, name, value):
+    query = querydict_from_params(params)
+    if query.get(name) == value:
+        query.pop(name)
+    else:
+        query[name] = value
+    return _url(query)
+
+
+def _without(params, name, value=None):
+    query = querydict_from_params(params)
+    if value is None:
+        query.pop(name, None)
+    else:
+        query.setlist(name, [v for v in query.getlist(name) if v != value])
+    if name == "where":
+        query.pop("radius", None)
+        query.pop("include_remote", None)
+    return _url(query)
+
+
+FACET_TITLES = {
+    "type": gettext_lazy("Arbeitszeit"),
+    "contract": gettext_lazy("Vertrag"),
+    "remote": gettext_lazy("Homeoffice"),
+    "salary": gettext_lazy("Gehalt"),
+    "days": gettext_lazy("Veröffentlicht"),
+    "occupation": gettext_lazy("Beruf"),
+    "company": gettext_lazy("Unternehmen"),
+}
+LIST_FACETS = {"type", "contract", "remote"}
+
+
+def _facet_groups(result, params):
+    groups = []
+    for name in ("type", "contract", "remote", "salary", "days", "occupation", "company"):
+        entries = result.facets.get(name) or []
+        items = []
+        for value, label, count, selected in entries:
+            url = _toggled(params, name, value) if name in LIST_FACETS else _single(params, name, value)
+            items.append({"value": value, "label": label, "count": count, "selected": selected, "url": url})
+        if items:
+            groups.append({"name": name, "title": FACET_TITLES[name], "items": items})
+    return groups
+
+
+def _chips(params, result):
+    labels = {}
+    for name, entries in result.facets.items():
+        for value, label, _count, _selected in entries:
+            labels[(name, value)] = label
+    chips = []
+    if params.q:
+        chips.append((_("Was: %(q)s") % {"q": params.q}, _without(params, "q")))
+    if params.where:
+        place = result.city.name if result.city else params.where
+        chips.append(
+            (
+                _("Wo: %(place)s, %(radius)s km") % {"place": place, "radius": params.radius},
+                _without(params, "where"),
+            )
+        )
+    for name, values in (
+        ("type", params.employment_types),
+        ("contract", params.contract),
+        ("remote", params.remote),
+    ):
+        for value in values:
+            chips.append((str(labels.get((name, value), value)), _without(params, name, value)))
+    if params.salary_stated:
+        chips.append((_("mit Gehaltsangabe"), _without(params, "salary")))
+    if params.min_salary:
+        chips.append(
+            (_("ab %(amount)s € im Monat") % {"amount": params.min_salary}, _without(params, "min_salary"))
+        )
+    if params.published_within:
+        chips.append(
+            (
+                str(labels.get(("days", str(params.published_within)), params.published_within)),
+                _without(params, "days"),
+            )
+        )
+    for name in ("occupation", "company"):
+        value = getattr(params, name)
+        if value:
+            chips.append((str(labels.get((name, value), value)), _without(params, name)))
+    return [{"label": label, "url": url} for label, url in chips]
 
 
 class VacancyListView(View):
     paginate_by = 20
+    template_name = "listings/vacancy_list.html"
 
     def get(self, request):
-        vacancies = (
-            Vacancy.objects.live()
-            .select_related("company", "city", "occupation")
-            .order_by("-published_at", "-id")
-        )
-        paginator = Paginator(vacancies, self.paginate_by)
+        params, errors = params_from_querydict(request.GET)
         try:
-            page = paginator.page(request.GET.get("page") or 1)
-        except Exception as exc:
-            raise Http404 from exc
-        return render(
-            request,
-            "listings/vacancy_list.html",
-            {"page_obj": page, "vacancies": page.object_list, "total": paginator.count},
-        )
+            result = search(params, page=request.GET.get("page") or 1, per_page=self.paginate_by)
+        except PageOutOfRange as exc:
+            raise Http404(_("Diese Seite gibt es nicht.")) from exc
+        query = querydict_from_params(params)
+        # Any parameter, even one we ignored, makes a page crawlers should skip.
+        filtered = bool(request.GET)
+        context = {
+            "result": result,
+            "params": params,
+            "errors": errors,
+            "q": params.q,
+            "where": params.where,
+            "page_obj": result.page,
+            "vacancies": result.vacancies,
+            "total": result.total,
+            "query_string": query.urlencode(),
+            "facet_groups": _facet_groups(result, params),
+            "chips": _chips(params, result),
+            "radius_choices": sorted({0, *RADIUS_STEPS, DEFAULT_RADIUS, params.radius}),
+            "noindex": filtered,
+            "new_since": timezone.now() - NEW_FOR,
+            "employment_choices": list(Vacancy.EMPLOYMENT_TYPES.items()),
+            "wider_radius_url": _single(params, "radius", str(result.wider_radius))
+            if result.wider_radius
+            else "",
+            "spelling_url": _single(params, "q", result.spelling_suggestion)
+            if result.spelling_suggestion
+            else "",
+        }
+        template = self.template_name
+        if request.GET.get(PARTIAL_PARAMETER) == "results":
+            template = f"{self.template_name}#results"
+        return render(request, template, context)
+
+
+def place_suggest(request):
+    """GET /jobs/orte/?q=Ha -> [{"name", "slug", "state"}], largest first,
+    for the Wo field's autocomplete."""
+    key = normalize_key((request.GET.get("q") or "").replace("\x00", "")[:MAX_PLACE_LENGTH])
+    if len(key) < 2:
+        return JsonResponse([], safe=False)
+    cities = City.objects.filter(name_key__startswith=key).order_by("-population", "name")[:10]
+    data = [{"name": c.name, "slug": c.slug, "state": c.state} for c in cities]
+    response = JsonResponse(data, safe=False)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

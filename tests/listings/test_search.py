@@ -1,0 +1,438 @@
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from listings.filters import params_from_querydict, querydict_from_params
+from listings.models import City, Occupation, Vacancy
+from listings.search import (
+    PageOutOfRange,
+    SearchParams,
+    cities_within,
+    haversine_km,
+    query_words,
+    search,
+    stem,
+)
+from tests.factories import CompanyFactory, VacancyFactory
+
+pytestmark = pytest.mark.django_db
+
+POSTGRES = connection.vendor == "postgresql"
+
+
+def city(slug):
+    return City.objects.get(slug=slug)
+
+
+def occupation(slug):
+    return Occupation.objects.get(slug=slug)
+
+
+def titles(result):
+    return [v.title for v in result.vacancies]
+
+
+def run(**kwargs):
+    return search(SearchParams(**kwargs), facets=False)
+
+
+# -- text helpers ------------------------------------------------------------
+def test_query_words_strip_syntax_and_stop_words():
+    assert query_words("IT-Projektkoordinator (m/w/d) in Hagen") == ["it", "projektkoordinator", "hagen"]
+    assert query_words("a & b | !c :* ( ) 'e' \"y\" \\ % _") == ["a", "b", "c", "e", "y"]
+    assert query_words("und der die") == []
+
+
+def test_stem_joins_plural_female_and_umlaut_spellings():
+    assert stem("Pflegekräfte") == stem("Pflegekraft") == "pflegekraft"
+    assert stem("Erzieherin") == stem("Erzieherinnen") == stem("Erzieher")
+    assert stem("Bäcker") == stem("Baecker")
+
+
+def test_haversine_known_distance():
+    # Hagen - Dortmund town halls are about 17 km apart.
+    hagen, dortmund = city("hagen"), city("dortmund")
+    assert 14 < haversine_km(hagen.latitude, hagen.longitude, dortmund.latitude, dortmund.longitude) < 20
+
+
+def test_hagen_30_km_includes_neighbours_but_not_essen():
+    within = cities_within(city("hagen"), 30)
+    for slug in ("hagen", "dortmund", "bochum", "wuppertal"):
+        assert city(slug).pk in within, slug
+    assert city("essen").pk not in within
+    assert within[city("hagen").pk] == 0
+
+
+# -- keyword matching ----------------------------------------------------------
+@pytest.fixture
+def corpus(db):
+    hagen = city("hagen")
+    make = VacancyFactory
+    return {
+        "erzieher": make(
+            title="Erzieher (m/w/d) für unsere Kita", occupation=occupation("erzieher"), city=hagen
+        ),
+        "baecker": make(
+            title="Bäcker in Frühschicht", occupation=occupation("baecker"), city=city("dortmund")
+        ),
+        "lkw": make(
+            title="Fahrer Nahverkehr Klasse CE",
+            occupation=occupation("berufskraftfahrer"),
+            city=city("essen"),
+            description="Sie fahren unsere Touren im Ruhrgebiet.",
+        ),
+        "itpk": make(title="IT-Projektkoordinator (m/w/d) Netzleitstelle", city=city("wuppertal")),
+        "desc_only": make(
+            title="Sachbearbeiter Einkauf",
+            occupation=None,
+            city=hagen,
+            description="Sie arbeiten eng mit dem Erzieher-Team unserer Betriebskita zusammen.",
+        ),
+    }
+
+
+def test_female_form_finds_male_title(corpus):
+    result = run(q="Erzieherin")
+    assert titles(result)[0] == "Erzieher (m/w/d) für unsere Kita"
+
+
+def test_title_hit_ranks_above_description_mention(corpus):
+    result = run(q="Erzieher")
+    assert titles(result) == ["Erzieher (m/w/d) für unsere Kita", "Sachbearbeiter Einkauf"]
+
+
+def test_umlaut_spellings_are_equal(corpus):
+    assert titles(run(q="Baecker")) == ["Bäcker in Frühschicht"]
+    assert titles(run(q="bäcker")) == ["Bäcker in Frühschicht"]
+    assert titles(run(q="BÄCKER")) == ["Bäcker in Frühschicht"]
+
+
+def test_synonym_lkw_fahrer_finds_berufskraftfahrer(corpus):
+    assert titles(run(q="LKW Fahrer")) == ["Fahrer Nahverkehr Klasse CE"]
+
+
+def test_compound_part_finds_title(corpus):
+    assert titles(run(q="Koordinator")) == ["IT-Projektkoordinator (m/w/d) Netzleitstelle"]
+
+
+def test_company_name_is_searchable(corpus):
+    company = CompanyFactory(name="Stadtwerke Hagen AöR")
+    VacancyFactory(title="Elektroniker für Betriebstechnik", occupation=None, company=company)
+    assert titles(run(q="Stadtwerke")) == ["Elektroniker für Betriebstechnik"]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="typo tolerance uses pg_trgm")
+def test_typo_in_title_word(corpus):
+    assert "IT-Projektkoordinator (m/w/d) Netzleitstelle" in titles(run(q="Projektkordinator"))
+
+
+def test_typo_of_occupation_gives_spelling_suggestion(corpus):
+    result = run(q="Erziherin")
+    assert titles(result)[0] == "Erzieher (m/w/d) für unsere Kita"
+    assert result.spelling_suggestion == "erzieher"
+
+
+def test_stop_words_and_syntax_alone_do_not_fail(corpus):
+    for q in ("und", "& | ! :*", "((", "'", '"', "\\", "%", "_", "m/w/d"):
+        result = run(q=q)
+        assert result.total == Vacancy.objects.live().count()
+
+
+def test_only_live_vacancies(corpus):
+    VacancyFactory(
+        title="Erzieher alt",
+        occupation=occupation("erzieher"),
+        valid_through=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    VacancyFactory(title="Erzieher Entwurf", occupation=occupation("erzieher"), status=Vacancy.Status.DRAFT)
+    assert "Erzieher alt" not in titles(run(q="Erzieher"))
+    assert "Erzieher Entwurf" not in titles(run(q="Erzieher"))
+
+
+# -- place and radius ------------------------------------------------------------
+def test_place_and_radius_with_distance(corpus):
+    result = run(where="Hagen", radius=30)
+    assert result.city == city("hagen")
+    assert sorted(titles(result)) == sorted(
+        [
+            "Erzieher (m/w/d) für unsere Kita",
+            "Bäcker in Frühschicht",
+            "IT-Projektkoordinator (m/w/d) Netzleitstelle",
+            "Sachbearbeiter Einkauf",
+        ]
+    )
+    distances = {v.title: v.distance_km for v in result.vacancies}
+    assert distances["Erzieher (m/w/d) für unsere Kita"] == 0
+    assert 14 < distances["Bäcker in Frühschicht"] < 20
+
+
+def test_radius_zero_is_only_the_place(corpus):
+    assert sorted(titles(run(where="hagen", radius=0))) == [
+        "Erzieher (m/w/d) für unsere Kita",
+        "Sachbearbeiter Einkauf",
+    ]
+
+
+def test_full_remote_included_or_excluded(corpus):
+    VacancyFactory(title="Remote-Entwickler", occupation=None, city=city("muenchen"), remote="full")
+    assert "Remote-Entwickler" in titles(run(where="Hagen", radius=10))
+    assert "Remote-Entwickler" not in titles(run(where="Hagen", radius=10, include_remote=False))
+
+
+@pytest.mark.parametrize("spelling", ["Köln", "Koeln", "koeln", "KÖLN"])
+def test_place_spellings(spelling):
+    assert run(where=spelling).city == city("koeln")
+
+
+def test_munich_alias():
+    assert run(where="Munich").city == city("muenchen")
+
+
+def test_unknown_place_gets_message_and_suggestions(corpus):
+    result = run(where="Hagenn")
+    assert result.total == 0
+    assert result.city is None
+    assert "Hagenn" in str(result.messages[0])
+    assert city("hagen") in result.place_suggestions
+
+
+def test_ambiguous_place_picks_largest_and_offers_others():
+    result = run(where="Neustadt")
+    assert result.city is not None
+    assert result.city_alternatives
+    assert all(alt.population <= result.city.population for alt in result.city_alternatives)
+    assert all(alt.name_key == result.city.name_key for alt in result.city_alternatives)
+
+
+# -- filters and facets -------------------------------------------------------------
+@pytest.fixture
+def mixed(db):
+    now = timezone.now()
+    VacancyFactory(title="A", full_time=True, contract="permanent", remote="none", published_at=now)
+    VacancyFactory(
+        title="B",
+        full_time=False,
+        part_time=True,
+        contract="fixed_term",
+        remote="hybrid",
+        published_at=now - datetime.timedelta(days=5),
+    )
+    VacancyFactory(
+        title="C",
+        full_time=False,
+        mini_job=True,
+        contract="permanent",
+        remote="full",
+        salary_min=None,
+        salary_max=None,
+        salary_period="",
+        published_at=now - datetime.timedelta(days=20),
+    )
+    VacancyFactory(
+        title="D",
+        full_time=True,
+        part_time=True,
+        contract="permanent",
+        salary_min=20,
+        salary_max=25,
+        salary_period="hour",
+        published_at=now,
+    )
+
+
+def facet(result, name):
+    return {value: (count, selected) for value, _label, count, selected in result.facets[name]}
+
+
+def test_facets_leave_own_selection_out(mixed):
+    result = search(SearchParams(employment_types=["part_time"]))
+    assert sorted(titles(result)) == ["B", "D"]
+    assert result.total == 2
+    # Working-time counts ignore the working-time selection itself ...
+    types = facet(result, "type")
+    assert types["full_time"] == (2, False)
+    assert types["part_time"] == (2, True)
+    assert types["mini_job"] == (1, False)
+    # ... the other facets count within it.
+    assert facet(result, "contract") == {"permanent": (1, False), "fixed_term": (1, False)}
+    assert facet(result, "remote") == {"none": (1, False), "hybrid": (1, False), "full": (0, False)}
+    assert facet(result, "salary")["1"] == (2, False)
+    assert facet(result, "days")["7"] == (2, False)
+    assert facet(result, "occupation") == {"it-projektkoordinator": (2, False)}
+
+
+def test_filters_combine(mixed):
+    assert titles(search(SearchParams(contract=["permanent"], remote=["full"]))) == ["C"]
+    assert sorted(titles(search(SearchParams(published_within=7)))) == ["A", "B", "D"]
+    assert sorted(titles(search(SearchParams(salary_stated=True)))) == ["A", "B", "D"]
+    # 25 EUR an hour is about 4,333 EUR a month, 4,200 a month is not enough.
+    assert titles(search(SearchParams(min_salary=4300))) == ["D"]
+    assert sorted(titles(search(SearchParams(employment_types=["full_time", "mini_job"])))) == ["A", "C", "D"]
+
+
+def test_facets_in_few_queries(mixed, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        search(SearchParams(employment_types=["part_time"], contract=["permanent"]))
+
+
+def test_since_keeps_newer_only(mixed):
+    since = timezone.now() - datetime.timedelta(days=1)
+    assert sorted(titles(search(SearchParams(), since=since))) == ["A", "D"]
+
+
+def test_sort_by_date_and_relevance(corpus):
+    assert run(q="Erzieher").sort == "relevance"
+    assert run().sort == "date"
+    assert run(q="Erzieher", sort="date").sort == "date"
+
+
+# -- pagination -------------------------------------------------------------
+def test_pages_and_out_of_range(mixed):
+    result = search(SearchParams(), page=2, per_page=3)
+    assert len(result.vacancies) == 1
+    with pytest.raises(PageOutOfRange):
+        search(SearchParams(), page=3, per_page=3)
+    for page in ("abc", 0, -1, "1e9"):
+        with pytest.raises(PageOutOfRange):
+            search(SearchParams(), page=page, per_page=3)
+
+
+def test_depth_is_capped(mixed):
+    result = search(SearchParams(), page=2, per_page=1, max_pages=2)
+    assert result.depth_capped
+    assert result.page.paginator.num_pages == 2
+    with pytest.raises(PageOutOfRange):
+        search(SearchParams(), page=3, per_page=1, max_pages=2)
+
+
+# -- GET parameters -------------------------------------------------------------
+def test_params_round_trip():
+    query = QueryDict(
+        "q=Pflege&where=Hagen&radius=50&type=part_time&type=mini_job&contract=permanent&remote=hybrid"
+        "&include_remote=0&salary=1&min_salary=2500&days=7&occupation=erzieher&company=acme&sort=date"
+    )
+    params, errors = params_from_querydict(query)
+    assert errors == {}
+    assert params == SearchParams(
+        q="Pflege",
+        where="Hagen",
+        radius=50,
+        employment_types=["part_time", "mini_job"],
+        contract=["permanent"],
+        remote=["hybrid"],
+        include_remote=False,
+        salary_stated=True,
+        min_salary=2500,
+        published_within=7,
+        occupation="erzieher",
+        company="acme",
+        sort="date",
+    )
+    assert params_from_querydict(querydict_from_params(params)) == (params, {})
+
+
+def test_bad_values_are_errors_not_exceptions():
+    params, errors = params_from_querydict(QueryDict("radius=-5&days=9&sort=x&min_salary=abc&type=bogus"))
+    assert params == SearchParams()
+    assert set(errors) == {"radius", "days", "sort", "min_salary"}
+
+
+def test_plain_dict_is_accepted():
+    params, errors = params_from_querydict({"q": "Koch", "type": ["full_time"], "radius": 10})
+    assert (params.q, params.employment_types, params.radius, errors) == ("Koch", ["full_time"], 10, {})
+
+
+# -- the page -------------------------------------------------------------------
+HOSTILE = [
+    "q=%00",
+    "q=Erzieher%00in",
+    "q=" + "x" * 10_000,
+    "q=" + "Pflege+" * 2_000,
+    "q=a%26b%7Cc%21d%3A*%28%29",
+    "q=%22Erzieher%22+%27x%27",
+    "q=%5C%27%3B+DROP+TABLE",
+    "where=%00",
+    "where=" + "y" * 10_000,
+    "radius=-10",
+    "radius=999999999999999999999999",
+    "radius=1e400",
+    "radius=abc",
+    "type=nope&contract=nope&remote=nope&days=nope&sort=nope&include_remote=nope&salary=nope",
+    "min_salary=-1",
+    "min_salary=1e999",
+    "occupation=%00%FF&company=..%2F..",
+    "q=a&q=b&where=Hagen&where=Köln&radius=10&radius=20",
+    "type=full_time&type=full_time",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_input_never_500(client, corpus, query):
+    response = client.get(f"/jobs/?{query}")
+    assert response.status_code == 200
+    assert b'name="robots" content="noindex"' in response.content
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "51", "1.5", "%FF"])
+def test_bad_pages_are_404(client, corpus, page):
+    assert client.get(f"/jobs/?page={page}").status_code == 404
+
+
+def test_page_renders_results_facets_chips(client, corpus):
+    response = client.get(
+        "/jobs/", {"q": "Erzieherin", "where": "Hagen", "radius": "30", "type": "full_time"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Erzieher (m/w/d) für unsere Kita" in html
+    assert "1 Job " in html
+    assert "in und um Hagen (30 km)" in html
+    assert "Was: Erzieherin" in html  # a removable chip
+    assert "Vollzeit" in html and 'class="facet-count"' in html
+    assert 'name="robots" content="noindex"' in html
+
+
+def test_bare_page_is_indexable(client, corpus):
+    html = client.get("/jobs/").content.decode()
+    assert "noindex" not in html
+    assert "5 Jobs" in html
+
+
+def test_distance_on_cards(client, corpus):
+    html = client.get("/jobs/", {"where": "Hagen", "radius": "30"}).content.decode()
+    assert "km entfernt" in html
+
+
+def test_partial_results_only(client, corpus):
+    response = client.get("/jobs/", {"q": "Erzieher", "partial": "results"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results"')
+    assert "<html" not in html
+    assert "Erzieher (m/w/d) für unsere Kita" in html
+
+
+def test_empty_state_suggests_wider_radius(client, corpus):
+    response = client.get("/jobs/", {"q": "Fahrer", "where": "Hagen", "radius": "10"})
+    html = response.content.decode()
+    assert "Keine passenden Stellen gefunden" in html
+    assert "Im Umkreis von 50 km gibt es 1 Stelle." in html
+
+
+def test_unknown_place_page(client, corpus):
+    html = client.get("/jobs/", {"where": "Hagenn"}).content.decode()
+    assert "Den Ort „Hagenn“ kennen wir nicht" in html
+    assert "where=hagen" in html
+
+
+def test_place_suggest_endpoint(client):
+    response = client.get(reverse("listings:place_suggest"), {"q": "Hage"})
+    data = json.loads(response.content)
+    assert data[0] == {"name": "Hagen", "slug": "hagen", "state": "Nordrhein-Westfalen"}
+    assert len(data) <= 10
+    assert json.loads(client.get(reverse("listings:place_suggest"), {"q": "m\x00"}).content) == []
+    assert client.get(reverse("listings:place_suggest"), {"q": "x" * 10_000}).status_code == 200
