@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # Inside the CSP middleware, so our replacement 405/410 pages get the header too.
+    "jobsite.middleware.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "jobsite.urls"
@@ -202,6 +204,15 @@ def mailers_from_url(url):
     }
     if scheme in simple:
         return {"default": {"BACKEND": simple[scheme]}}
+    if scheme == "file":
+        # file:///var/mail/jobsite: one file per connection, e.g. for a
+        # separate worker process whose mails a test must read.
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "OPTIONS": {"file_path": unquote(parts.path)},
+            }
+        }
     if scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured(f"EMAIL_URL scheme {scheme!r} is not supported.")
     query = parse_qs(parts.query)
@@ -271,6 +282,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 
 RATELIMIT_VIEW = "jobsite.views.ratelimited"
+CSRF_FAILURE_VIEW = "jobsite.views.csrf_failure"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 
 LOGGING = {

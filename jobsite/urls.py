@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
 from jobsite import views
@@ -29,6 +30,9 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Legal pages are flat pages editors maintain in the admin; named for the footer.
+    path("impressum/", flatpage_views.flatpage, {"url": "/impressum/"}, name="impressum"),
+    path("datenschutz/", flatpage_views.flatpage, {"url": "/datenschutz/"}, name="datenschutz"),
     path("", include("listings.urls")),
     path("", include("profiles.urls")),
 ]

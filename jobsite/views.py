@@ -1,10 +1,14 @@
+import logging
+
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from listings.models import City, Occupation, Vacancy
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -47,30 +51,53 @@ def robots_txt(request):
         "Disallow: /jobalarm/",
         "Disallow: /admin/",
         "Disallow: /merkliste/",
-        # The apply-click counter only redirects; crawling it would count clicks.
-        "Disallow: /jobs/*/bewerben/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-def _error(template, status):
+def render_error(request, status, *, headers=None):
+    """One of our error pages (templates/<status>.html) in the site's layout."""
+    response = render(request, f"{status}.html", status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _error(status):
     def view(request, exception=None):
-        return render(request, template, status=status)
+        return render_error(request, status)
 
     return view
 
 
-bad_request = _error("400.html", 400)
-permission_denied = _error("403.html", 403)
-page_not_found = _error("404.html", 404)
+bad_request = _error(400)
+permission_denied = _error(403)
+page_not_found = _error(404)
+
+
+def csrf_failure(request, reason=""):
+    # Usually an expired form; our 403 page tells the visitor to reload.
+    return render_error(request, 403)
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    try:
+        return render_error(request, 500)
+    except Exception:
+        # The template layer itself may be what failed; answer in plain HTML then.
+        logger.exception("Rendering the 500 page failed")
+        return HttpResponseServerError(PLAIN_500, content_type="text/html; charset=utf-8")
+
+
+PLAIN_500 = (
+    '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Serverfehler – jobsite</title></head><body><main>"
+    "<h1>Serverfehler</h1><p>Etwas ist bei uns schiefgegangen. Bitte versuchen Sie es in Kürze erneut.</p>"
+    '<p><a href="/jobs/">Zur Jobsuche</a></p></main></body></html>'
+)
 
 
 def ratelimited(request, exception=None):
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "60"
-    return response
+    return render_error(request, 429, headers={"Retry-After": "60"})
