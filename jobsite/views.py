@@ -51,6 +51,8 @@ def robots_txt(request):
         "Disallow: /jobalarm/",
         "Disallow: /admin/",
         "Disallow: /merkliste/",
+        # The apply-click counter only redirects; crawling it would count clicks.
+        "Disallow: /jobs/*/bewerben/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
