@@ -264,6 +264,11 @@ class VacancyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs.setdefault("maxlength", 200)
         self.fields["apply_url"].validators = [URLValidator(schemes=["http", "https"])]
+        self.fields["contract"].choices = [("", _("keine Angabe")), *Vacancy.Contract.choices]
+        self.fields["salary_period"].choices = [
+            ("", _("– ohne Gehaltsangabe –")),
+            *Vacancy.SalaryPeriod.choices,
+        ]
         if self.instance.pk or self.instance.city_id:
             if self.instance.city_id:
                 self.initial.setdefault("city_name", self.instance.city.name)

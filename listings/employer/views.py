@@ -28,7 +28,7 @@ from django.views.generic import FormView
 
 from jobsite.markdown import render_markdown
 from listings.importer import import_vacancies
-from listings.models import Vacancy, VacancyDailyStat
+from listings.models import City, Vacancy, VacancyDailyStat
 from listings.models.vacancies import berlin_today
 
 from . import services
@@ -385,6 +385,13 @@ class InviteView(EmployerMixin, View):
 
 
 # -- vacancies -------------------------------------------------------------------------
+def city_suggestions():
+    # Offered by the browser while typing; any other German place is still
+    # accepted, the CityResolver decides.
+    names = City.objects.order_by("-population").values_list("name", flat=True)[:400]
+    return list(dict.fromkeys(names))
+
+
 def _idempotency_key(user, token):
     return f"employer-vacancy-form:{user.pk}:{token}"
 
@@ -408,12 +415,18 @@ class VacancyCreateView(EmployerMixin, View):
             initial["employment_types"] = source.employment_types
             initial["title"] = source.title
         form = VacancyForm(initial=initial, instance=Vacancy(company=self.company))
-        return render(request, self.template_name, {"form": form, "source": source, "creating": True})
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "source": source, "creating": True, "cities": city_suggestions()},
+        )
 
     def post(self, request):
         form = VacancyForm(request.POST, instance=Vacancy(company=self.company))
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "creating": True})
+            return render(
+                request, self.template_name, {"form": form, "creating": True, "cities": city_suggestions()}
+            )
         token = form.cleaned_data.get("form_token") or ""
         if not token:
             # No token (an old or hand-made form): issue one and let the user send again.
@@ -422,7 +435,9 @@ class VacancyCreateView(EmployerMixin, View):
             form = VacancyForm(data, instance=Vacancy(company=self.company))
             form.is_valid()
             messages.info(request, _("Bitte prüfen Sie Ihre Angaben und senden Sie das Formular erneut."))
-            return render(request, self.template_name, {"form": form, "creating": True})
+            return render(
+                request, self.template_name, {"form": form, "creating": True, "cities": city_suggestions()}
+            )
         key = _idempotency_key(request.user, token[:64])
         if not cache.add(key, 0, IDEMPOTENCY_TTL):
             existing = cache.get(key)
@@ -463,7 +478,9 @@ class VacancyEditView(EmployerMixin, View):
         if response:
             return response
         form = VacancyForm(instance=vacancy)
-        return render(request, self.template_name, {"form": form, "vacancy": vacancy})
+        return render(
+            request, self.template_name, {"form": form, "vacancy": vacancy, "cities": city_suggestions()}
+        )
 
     def post(self, request, pk):
         vacancy, response = self._vacancy(pk)
@@ -472,7 +489,9 @@ class VacancyEditView(EmployerMixin, View):
         was_public = vacancy.status in (Vacancy.Status.PUBLISHED, Vacancy.Status.REVIEW)
         form = VacancyForm(request.POST, instance=vacancy)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "vacancy": vacancy})
+            return render(
+                request, self.template_name, {"form": form, "vacancy": vacancy, "cities": city_suggestions()}
+            )
         with transaction.atomic():
             vacancy = form.save(commit=False)
             vacancy.version += 1

@@ -461,3 +461,63 @@ def test_ats_upload_scoped_to_company(employer_client, member):
     assert vacancy.company == member.company
     assert vacancy.status == Vacancy.Status.REVIEW
     assert not other.vacancies.exists()
+
+
+def test_every_employer_page_renders(employer_client, member):
+    vacancy = VacancyFactory(company=member.company)
+    names = [
+        ("listings:dashboard", {}),
+        ("listings:vacancy_create", {}),
+        ("listings:vacancy_import", {}),
+        ("listings:company_edit", {}),
+        ("listings:invite", {}),
+        ("listings:password_change", {}),
+        ("listings:vacancy_preview", {"pk": vacancy.pk}),
+        ("listings:vacancy_edit", {"pk": vacancy.pk}),
+        ("listings:vacancy_close", {"pk": vacancy.pk}),
+        ("listings:vacancy_renew", {"pk": vacancy.pk}),
+    ]
+    for name, kwargs in names:
+        response = employer_client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code == 200, name
+        assert 'lang="de"' in response.text
+        assert 'content="noindex, nofollow"' in response.text, name
+    create = employer_client.get(reverse("listings:vacancy_create")).text
+    assert '<option value="Köln">' in create
+    assert "Stellentitel" in create and "Arbeitsort" in create and "Online bis" in create
+    employer_client.post(reverse("listings:logout"))
+    for name in ["listings:login", "listings:signup", "listings:password_reset"]:
+        assert employer_client.get(reverse(name)).status_code == 200, name
+
+
+def test_unverified_employer_cannot_publish_invite_or_import(client, django_capture_on_commit_callbacks):
+    member = MembershipFactory(user__email_verified_at=None)
+    client.force_login(member.user)
+    dashboard = client.get(reverse("listings:dashboard")).text
+    assert "Bitte bestätigen Sie Ihre E-Mail-Adresse" in dashboard
+    client.post(reverse("listings:invite"), {"email": "x@example.org"})
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    feed = b'{"external_id": "1", "title": "Koch", "city": "Hagen", "description": "x", "apply_url": "https://e.org"}'
+    client.post(reverse("listings:vacancy_import"), {"file": SimpleUploadedFile("f.jsonl", feed)})
+    assert not Vacancy.objects.filter(company=member.company).exists()
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("listings:resend_verification"))
+    assert [m.to for m in mail.outbox] == [[member.user.email]]
+    assert client.get(reverse("listings:resend_verification")).status_code == 405
+
+
+def test_tampered_or_expired_verification_link(client, member, monkeypatch):
+    import time
+
+    from listings.employer import services
+
+    token = services.make_verification_token(member.user)
+    assert client.get(reverse("listings:verify_email", kwargs={"token": token + "x"})).status_code == 400
+    assert client.post(reverse("listings:verify_email", kwargs={"token": "kaputt"})).status_code == 400
+    later = time.time() + services.VERIFY_MAX_AGE + 10
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.post(reverse("listings:verify_email", kwargs={"token": token}))
+    assert response.status_code == 400
+    assert "abgelaufen" in response.text
