@@ -11,7 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -240,7 +240,8 @@ class EmployerMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.company = request.user.company
         if self.company is None:
-            raise PermissionDenied
+            # Staff and other accounts without a company: say why, not just 403.
+            return render(request, "listings/employer/no_company.html", status=403)
         return super().dispatch(request, *args, **kwargs)
 
     def get_vacancy(self, pk):

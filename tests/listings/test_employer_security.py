@@ -73,7 +73,9 @@ def test_unknown_vacancy_is_404(employer_client):
 
 def test_user_without_company_is_refused(client):
     client.force_login(UserFactory())
-    assert client.get(reverse("listings:dashboard")).status_code == 403
+    response = client.get(reverse("listings:dashboard"))
+    assert response.status_code == 403
+    assert "gehört zu keinem Unternehmen" in response.text
     assert client.post(reverse("listings:vacancy_create"), {}).status_code == 403
 
 
