@@ -1,0 +1,140 @@
+"""The Merkliste: starred vacancies kept in the session, no account."""
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from listings.models import Vacancy
+from tests.factories import VacancyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def listing(response):
+    """The page below its heading (flash messages stand above it)."""
+    return response.content.decode().split("<h1>Merkliste</h1>", 1)[1]
+
+
+def toggle(client, vacancy, action, **extra):
+    return client.post(reverse("listings:merkliste_toggle", args=[vacancy.pk]), {"action": action, **extra})
+
+
+def test_add_list_and_remove(client):
+    first = VacancyFactory(title="Erzieher (m/w/d) Kita Sonnenschein")
+    second = VacancyFactory(title="Berufskraftfahrer (m/w/d) Nahverkehr")
+
+    response = toggle(client, first, "add", next="/jobs/?q=Erzieher")
+    assert response.status_code == 302
+    assert response["Location"] == "/jobs/?q=Erzieher"
+    toggle(client, second, "add")
+    toggle(client, second, "add")  # twice is once
+    assert client.session["merkliste"] == [second.pk, first.pk]
+
+    page = client.get(reverse("listings:merkliste"))
+    assert page.status_code == 200
+    html = listing(page)
+    assert html.index("Berufskraftfahrer (m/w/d) Nahverkehr") < html.index(
+        "Erzieher (m/w/d) Kita Sonnenschein"
+    )
+    assert "Diese Stelle ist nicht mehr verfügbar." not in html
+    assert html.count("★ Gemerkt") == 2
+
+    response = toggle(client, first, "remove")
+    assert response["Location"] == reverse("listings:merkliste")
+    assert client.session["merkliste"] == [second.pk]
+    html = listing(client.get(reverse("listings:merkliste")))
+    assert "Erzieher (m/w/d) Kita Sonnenschein" not in html
+
+
+def test_expired_and_deleted_vacancies(client):
+    kept = VacancyFactory(title="Pflegefachkraft (m/w/d)")
+    expiring = VacancyFactory(title="Koch (m/w/d) Hotel am See")
+    gone = VacancyFactory(title="Gelöschte Stelle")
+    for vacancy in (kept, expiring, gone):
+        toggle(client, vacancy, "add")
+    Vacancy.objects.filter(pk=expiring.pk).update(
+        valid_through=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    gone.delete()
+
+    html = listing(client.get(reverse("listings:merkliste")))
+    assert "Koch (m/w/d) Hotel am See" in html
+    assert html.count("Diese Stelle ist nicht mehr verfügbar.") == 1
+    assert html.index("Koch (m/w/d) Hotel am See") < html.index("Diese Stelle ist nicht mehr verfügbar.")
+    assert "Gelöschte Stelle" not in html
+    assert client.session["merkliste"] == [expiring.pk, kept.pk]
+    # An expired vacancy can still be removed, but not added again.
+    assert toggle(client, expiring, "remove").status_code == 302
+    assert toggle(client, expiring, "add").status_code == 404
+    assert client.session["merkliste"] == [kept.pk]
+
+
+def test_list_page_query_count(client, django_assert_max_num_queries):
+    vacancies = VacancyFactory.create_batch(5)
+    for vacancy in vacancies:
+        toggle(client, vacancy, "add")
+    # Session, then one query for all vacancies with company and city.
+    with django_assert_max_num_queries(2):
+        page = client.get(reverse("listings:merkliste"))
+    assert page.content.decode().count("★ Gemerkt") == 5
+
+
+def test_bad_requests(client):
+    vacancy = VacancyFactory()
+    assert client.get(reverse("listings:merkliste_toggle", args=[vacancy.pk])).status_code == 405
+    assert toggle(client, vacancy, "steal").status_code == 400
+    assert (
+        client.post(reverse("listings:merkliste_toggle", args=[999999]), {"action": "add"}).status_code == 404
+    )
+    # No open redirect through "next".
+    response = toggle(client, vacancy, "add", next="https://evil.example/")
+    assert response["Location"] == reverse("listings:merkliste")
+
+
+def test_star_needs_the_csrf_token():
+    vacancy = VacancyFactory()
+    strict = Client(enforce_csrf_checks=True)
+    assert toggle(strict, vacancy, "add").status_code == 403
+
+
+def test_empty_list(client):
+    html = client.get(reverse("listings:merkliste")).content.decode()
+    assert "Ihre Merkliste ist leer." in html
+
+
+def test_star_button_include(rf):
+    vacancy = VacancyFactory(title="Elektriker (m/w/d)")
+    request = rf.get("/jobs/")
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    request.session = SessionStore()
+    html = render_to_string("listings/alerts/star_button.html", {"vacancy": vacancy}, request=request)
+    assert f'action="/merkliste/{vacancy.pk}/"' in html
+    assert 'name="action" value="add"' in html
+    assert "„Elektriker (m/w/d)“ auf die Merkliste setzen" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    request.session["merkliste"] = [vacancy.pk]
+    html = render_to_string("listings/alerts/star_button.html", {"vacancy": vacancy}, request=request)
+    assert 'name="action" value="remove"' in html
+
+
+def test_detached_star_button_for_use_inside_another_form(rf):
+    vacancy = VacancyFactory(title="Elektriker (m/w/d)")
+    request = rf.get("/jobs/?q=Elektriker")
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    request.session = SessionStore()
+    button = render_to_string(
+        "listings/alerts/star_button.html", {"vacancy": vacancy, "detached": True}, request=request
+    )
+    assert "<form" not in button
+    assert f'form="merkliste-{vacancy.pk}"' in button
+    forms = render_to_string("listings/alerts/star_forms.html", {"vacancies": [vacancy]}, request=request)
+    assert f'id="merkliste-{vacancy.pk}"' in forms
+    assert f'action="/merkliste/{vacancy.pk}/"' in forms
+    assert 'name="action" value="add"' in forms
+    assert 'name="next" value="/jobs/?q=Elektriker"' in forms
