@@ -370,3 +370,12 @@ def test_cleanup_deletes_only_old_unconfirmed_alerts():
     JobAlert.objects.filter(pk=young.pk).update(created_at=now - datetime.timedelta(days=6))
     call_command("delete_unconfirmed_alerts", verbosity=0)
     assert set(JobAlert.objects.values_list("email", flat=True)) == {"jung@example.org", "ja@example.org"}
+
+
+def test_subscribe_link_include_carries_the_search(rf):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/jobs/", {"q": "Pflege", "where": "Hagen"})
+    html = render_to_string("listings/alerts/subscribe_link.html", request=request)
+    assert 'href="/jobalarm/?q=Pflege&amp;where=Hagen"' in html
+    assert "Jobalarm für diese Suche" in html
