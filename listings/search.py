@@ -304,7 +304,13 @@ def _tsquery(words, prefix=True):
     query_words), each word as an OR of its spellings."""
     terms = []
     for word in words:
-        variants = [f"'{v}':*" if prefix and len(v) >= 4 else f"'{v}'" for v in spelling_variants(word)]
+        variants = []
+        for variant in spelling_variants(word):
+            variants.append(f"'{variant}'")
+            # Prefixes only in the title (weight A): "bäcker:*" is stemmed to
+            # "back:*", which would otherwise find "Backend" in descriptions.
+            if prefix and len(variant) >= 4:
+                variants.append(f"'{variant}':*A")
         terms.append("(" + " | ".join(variants) + ")")
     return terms
 
