@@ -169,8 +169,16 @@ def _plausible(value, period):
     return low <= value <= high
 
 
+CLAUSE_BREAK_RE = re.compile(r"[,;:()]| – | — ")
+
+
 def _not_pay(sentence, span):
-    around = sentence[max(0, span[0] - NOT_PAY_WINDOW) : span[1] + NOT_PAY_WINDOW]
+    # Only the amount's own clause counts: in "3.500 € drin, dazu ein
+    # Zuschlag" the bonus belongs to the next clause, not to the salary.
+    start = max([m.end() for m in CLAUSE_BREAK_RE.finditer(sentence, 0, span[0])], default=0)
+    following = CLAUSE_BREAK_RE.search(sentence, span[1])
+    end = following.start() if following else len(sentence)
+    around = sentence[max(start, span[0] - NOT_PAY_WINDOW) : min(end, span[1] + NOT_PAY_WINDOW)]
     match = NOT_PAY_RE.search(around)
     return match.group(0) if match else ""
 

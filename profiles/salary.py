@@ -56,8 +56,8 @@ class SalaryChart:
     axis_y: float
 
 
-LABEL_WIDTH, PLOT_WIDTH, ROW, BAR, TOP, BOTTOM = 170, 380, 34, 20, 8, 28
-VALUE_SPACE = 150  # room right of a bar for its amount
+LABEL_WIDTH, PLOT_WIDTH, ROW, BAR, TOP, BOTTOM = 190, 360, 40, 24, 8, 30
+VALUE_SPACE = 170  # room right of a bar for its amount
 
 
 def salary_chart(bands):

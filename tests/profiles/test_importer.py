@@ -58,3 +58,83 @@ def test_bad_file_reported(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_profiles", str(path))
     assert CareerProfile.objects.count() == 0
+
+
+VARIETY = "\n".join(
+    [
+        "Elektroniker Jobs und Stellenangebote in Bochum",
+        "Beruf Elektroniker in Bochum",
+        "Strom und Wandel",
+        "Bochum hat rund 365.000 Einwohner, seit 2019 wuchs die Zahl der Betriebe um 12 Prozent.",
+        "Was verdient man in Bochum?",
+        "Einsteiger starten oft im Bereich von 2.800 € bis 3.300 €.",
+        "Mit Erfahrung sind 3.100–3.600 € drin, dazu kommt ein Zuschlag von 1.200 €.",
+        "In der Leitung verdient man rund 4.800 €.",
+        "Und die Zukunft",
+        "Erfahrene Fachkräfte bekommen ab 3.900 Euro. Zwischen 2010 und 2020 entstanden 1.500 Stellen.",
+        "Die Stadt investiert 2,5 Millionen Euro in Berufsschulen.",
+    ]
+)
+
+
+def test_import_of_a_varied_article_reports_what_it_stored_and_left_out(tmp_path, capsys):
+    path = tmp_path / "elektroniker-bochum.txt"
+    path.write_text(VARIETY, encoding="utf-8")
+    call_command("import_profiles", str(path))
+    profile = CareerProfile.objects.get()
+    assert [(s.heading, len(s.paragraphs)) for s in profile.sections.all()] == [
+        ("Was verdient man in Bochum?", 3),
+        ("Und die Zukunft", 2),
+    ]
+    assert list(profile.salary_bands.values_list("level", "min_amount", "max_amount", "period")) == [
+        ("entry", 2800, 3300, "month"),
+        ("experienced", 3100, 3600, "month"),
+        ("lead", 4800, 4800, "month"),
+    ]
+    out = capsys.readouterr().out
+    assert f"{path}: angelegt: Elektroniker Jobs und Stellenangebote in Bochum" in out
+    assert "  Abschnitt: Was verdient man in Bochum? (3 Absätze)" in out
+    assert "  Gehalt Leitung: 4800 EUR pro Monat" in out
+    # A second figure for a level already taken is reported, not stored.
+    assert "  Hinweis: Gehaltsangabe nicht zugeordnet (keine oder doppelte Stufe): „ab 3.900 Euro“" in out
+    assert "  Hinweis: Betrag nicht als Gehalt gewertet (Zuschlag): „1.200 €“" in out
+    assert "365.000" not in out
+    assert "1.500" not in out
+
+
+def test_yearly_figures_are_stored_as_yearly(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_text(
+        "Softwareentwickler Jobs und Stellenangebote in München\nBeruf Softwareentwickler in München\n"
+        "Überschrift\nVorspann.\nGeld\nMit Erfahrung sind 62.000 bis 75.000 Euro im Jahr üblich.\n",
+        encoding="utf-8",
+    )
+    call_command("import_profiles", str(path), "--publish")
+    band = SalaryBand.objects.get()
+    assert (band.level, band.min_amount, band.max_amount, band.period) == (
+        "experienced",
+        62000,
+        75000,
+        "year",
+    )
+
+
+def test_reimport_keeps_identity_and_bumps_version(tmp_path):
+    call_command("import_profiles", str(HAGEN), "--publish")
+    profile = CareerProfile.objects.get()
+    first_version = profile.version
+    call_command("import_profiles", str(HAGEN))
+    profile.refresh_from_db()
+    assert CareerProfile.objects.get().pk == profile.pk
+    assert profile.version == first_version + 1
+    assert profile.status == CareerProfile.Status.PUBLISHED
+
+
+def test_every_demo_article_imports_with_bands_and_without_loose_figures(capsys):
+    paths = sorted(str(p) for p in DEMO.glob("*.txt"))
+    assert len(paths) >= 6
+    call_command("import_profiles", *paths, "--publish")
+    assert CareerProfile.objects.published().count() == len(paths)
+    for profile in CareerProfile.objects.all():
+        assert profile.salary_bands.count() >= 2, profile
+    assert "Gehaltsangabe nicht zugeordnet" not in capsys.readouterr().out
