@@ -10,6 +10,7 @@ is enqueued again with a growing delay where the backend can defer, up to
 MAX_ATTEMPTS; the failed attempt is still recorded."""
 
 import datetime
+import email.policy
 import logging
 import smtplib
 
@@ -28,10 +29,28 @@ RETRY_DELAYS = [1, 5, 30, 120]
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
 
+# Headers whose value is one long token (a URL in angle brackets). Python's
+# e-mail policy would turn such a value, once longer than a line, into an
+# RFC 2047 encoded word, which no mail client reads as a URL (RFC 2369, 8058).
+RAW_HEADERS = ("List-Unsubscribe",)
+
+
+class Email(EmailMultiAlternatives):
+    def message(self, *, policy=email.policy.default):
+        msg = super().message(policy=policy.clone(refold_source="none"))
+        for name in RAW_HEADERS:
+            value = msg.get(name)
+            if value is not None:
+                del msg[name]
+                # Unfolded; a URL of up to 998 characters is a valid header line.
+                msg.set_raw(name, str(value).replace("\r", "").replace("\n", ""))
+        return msg
+
+
 def build_email(*, to, subject, body, html="", headers=None):
     # Header injection: subject and addresses never carry line breaks.
     subject = " ".join(strip_control_chars(str(subject)).split())
-    message = EmailMultiAlternatives(
+    message = Email(
         subject=subject,
         body=body,
         to=[addr.replace("\n", "").replace("\r", "") for addr in to],

@@ -35,6 +35,11 @@ DIGEST_LIMIT = 20
 UNCONFIRMED_TTL = datetime.timedelta(days=7)
 MANAGE_MAX_AGE = datetime.timedelta(days=90)
 MAX_ALERTS_PER_ADDRESS = 20
+# A vacancy joins a digest only once it has been online this long. Its
+# published_at is set before its transaction commits (an import commits many
+# at once, minutes later); were a younger vacancy mailed first, the alert's
+# mark would pass the older one before it ever became visible.
+SETTLE_TIME = datetime.timedelta(minutes=5)
 QUERY_MAX_LENGTH = 1000
 # Not part of what is searched: the page number and the results-only
 # fragment request of the search page.
@@ -269,17 +274,21 @@ def send_digest(alert_id):
             result = search(params, page=1, per_page=DIGEST_LIMIT, facets=False, since=since)
         except PageOutOfRange:
             return 0
-        vacancies = sorted(result.vacancies, key=lambda v: (v.published_at, v.pk), reverse=True)
+        cutoff = timezone.now() - SETTLE_TIME
+        settled = [v for v in result.vacancies if v.published_at <= cutoff]
+        vacancies = sorted(settled, key=lambda v: (v.published_at, v.pk), reverse=True)
         if not vacancies:
             return 0
+        # Too fresh ones wait for the next digest and are not counted here.
+        total = max(result.total - (len(result.vacancies) - len(settled)), len(vacancies))
         unsubscribe = unsubscribe_url(alert)
         search_url = absolute(reverse("listings:vacancy_list")) + (f"?{alert.query}" if alert.query else "")
         context = {
             "SITE_URL": settings.SITE_URL,
             "alert": alert,
             "vacancies": vacancies,
-            "total": max(result.total, len(vacancies)),
-            "more": max(result.total - len(vacancies), 0),
+            "total": total,
+            "more": total - len(vacancies),
             "search_url": search_url,
             "unsubscribe_url": unsubscribe,
             "manage_url": manage_url(alert.email),

@@ -64,13 +64,23 @@ def subscribe(
     return response
 
 
+def backdate(alert, hours=1):
+    """Moves the confirmation into the past, so that vacancies published
+    "after it" are old enough to settle (services.SETTLE_TIME)."""
+    JobAlert.objects.filter(pk=alert.pk).update(
+        confirmed_at=alert.confirmed_at - datetime.timedelta(hours=hours)
+    )
+    alert.refresh_from_db()
+    return alert
+
+
 def confirmed_alert(client, capture, **kwargs):
     mail.outbox.clear()
     subscribe(client, capture, **kwargs)
     path = link_to(mail.outbox[-1], "/jobalarm/bestaetigen/")
     client.post(path)
     mail.outbox.clear()
-    return JobAlert.objects.get(email=kwargs.get("email", "nina@example.org"))
+    return backdate(JobAlert.objects.get(email=kwargs.get("email", "nina@example.org")))
 
 
 def test_subscribe_page_shows_the_normalised_search(client):
@@ -112,7 +122,7 @@ def test_full_flow_sends_each_new_matching_vacancy_once(client, django_capture_o
     assert "List-Unsubscribe" in confirmation.extra_headers
 
     # Unconfirmed: nothing is sent, however much matches.
-    before = timezone.now() - datetime.timedelta(hours=1)
+    before = timezone.now() - datetime.timedelta(hours=3)
     matching("IT-Projektkoordinator Vorher (m/w/d)", before)
     run_alerts(capture)
     assert len(mail.outbox) == 1
@@ -130,7 +140,7 @@ def test_full_flow_sends_each_new_matching_vacancy_once(client, django_capture_o
     alert.refresh_from_db()
     assert alert.confirmed_at is not None
 
-    t0 = alert.confirmed_at
+    t0 = backdate(alert).confirmed_at
     matching("IT-Projektkoordinator Alpha (m/w/d)", t0 + datetime.timedelta(seconds=1))
     matching("IT-Projektkoordinator Beta (m/w/d)", t0 + datetime.timedelta(seconds=2))
     matching(
@@ -159,6 +169,9 @@ def test_full_flow_sends_each_new_matching_vacancy_once(client, django_capture_o
     assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe_url = digest.extra_headers["List-Unsubscribe"]
     assert re.fullmatch(r"<http://testserver-alerts\.example/jobalarm/abmelden/[^>]+/>", unsubscribe_url)
+    # On the wire: one plain line, not an RFC 2047 encoded word.
+    wire = digest.message().as_bytes().decode()
+    assert f"\nList-Unsubscribe: {unsubscribe_url}\n" in wire
     assert "http://testserver-alerts.example/jobs/?q=Projektkoordinator&where=Hagen" in digest.body
     assert "/jobalarm/verwalten/" in digest.body
 
@@ -287,7 +300,7 @@ def test_paused_and_other_frequency_get_nothing(client, django_capture_on_commit
     weekly = confirmed_alert(client, capture, email="woche@example.org", frequency="weekly")
     paused = confirmed_alert(client, capture, email="pause@example.org")
     JobAlert.objects.filter(pk=paused.pk).update(paused=True)
-    matching("IT-Projektkoordinator Neu (m/w/d)", timezone.now() + datetime.timedelta(seconds=1))
+    matching("IT-Projektkoordinator Neu (m/w/d)", timezone.now() - datetime.timedelta(minutes=10))
     run_alerts(capture, "daily")
     assert mail.outbox == []
     run_alerts(capture, "weekly")
@@ -379,3 +392,23 @@ def test_subscribe_link_include_carries_the_search(rf):
     html = render_to_string("listings/alerts/subscribe_link.html", request=request)
     assert 'href="/jobalarm/?q=Pflege&amp;where=Hagen"' in html
     assert "Jobalarm für diese Suche" in html
+
+
+def test_vacancies_wait_until_they_settle(client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    alert = confirmed_alert(client, capture)
+    matching("IT-Projektkoordinator Alt (m/w/d)", alert.confirmed_at + datetime.timedelta(minutes=1))
+    fresh = matching("IT-Projektkoordinator Frisch (m/w/d)", timezone.now() - datetime.timedelta(minutes=1))
+    run_alerts(capture)
+    assert re.findall(r"^\* (.+)$", mail.outbox[0].body, flags=re.MULTILINE) == [
+        "IT-Projektkoordinator Alt (m/w/d)"
+    ]
+    assert mail.outbox[0].subject.startswith("1 neuer Job")
+    # Once settled, the fresh one comes in the next digest.
+    mail.outbox.clear()
+    fresh.published_at = timezone.now() - services.SETTLE_TIME - datetime.timedelta(seconds=1)
+    fresh.save()
+    run_alerts(capture)
+    assert re.findall(r"^\* (.+)$", mail.outbox[0].body, flags=re.MULTILINE) == [
+        "IT-Projektkoordinator Frisch (m/w/d)"
+    ]

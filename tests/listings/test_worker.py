@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from listings.tasks import MAX_ATTEMPTS, send_email
 
 BASE_DIR = Path(settings.BASE_DIR)
+UNSUBSCRIBE = "<https://jobsite.example/jobalarm/abmelden/" + "x" * 100 + "/>"
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
@@ -102,7 +103,7 @@ def test_db_worker_process_sends_an_enqueued_mail_and_records_failures(
         subject="Grüße aus dem Worker",
         body="Diese E-Mail hat der db_worker verschickt.",
         html="<p>Diese E-Mail hat der <strong>db_worker</strong> verschickt.</p>",
-        headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={"List-Unsubscribe": UNSUBSCRIBE, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
     failing = always_fails.enqueue()
     assert DBTaskResult.objects.filter(status="READY").count() == 2
@@ -125,6 +126,7 @@ def test_db_worker_process_sends_an_enqueued_mail_and_records_failures(
     assert message["To"] == "bewerberin@example.org"
     assert message["Subject"] == "Grüße aus dem Worker"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"\nList-Unsubscribe: {UNSUBSCRIBE}\n" in raw.decode()
     assert message.get_body(("plain",)).get_content().strip() == "Diese E-Mail hat der db_worker verschickt."
     assert "<strong>db_worker</strong>" in message.get_body(("html",)).get_content()
 
