@@ -412,3 +412,30 @@ def test_vacancies_wait_until_they_settle(client, django_capture_on_commit_callb
     assert re.findall(r"^\* (.+)$", mail.outbox[0].body, flags=re.MULTILINE) == [
         "IT-Projektkoordinator Frisch (m/w/d)"
     ]
+
+
+def test_send_job_alerts_enqueues_one_task_per_due_alert(
+    settings, django_assert_num_queries, django_capture_on_commit_callbacks, capsys
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    now = timezone.now()
+    due = [
+        JobAlert.objects.create(email=f"due{n}@example.org", query="q=Koch", confirmed_at=now)
+        for n in range(3)
+    ]
+    JobAlert.objects.create(email="pause@example.org", query="q=Koch", confirmed_at=now, paused=True)
+    JobAlert.objects.create(email="offen@example.org", query="q=Koch")
+    JobAlert.objects.create(email="woche@example.org", query="q=Koch", confirmed_at=now, frequency="weekly")
+
+    call_command("send_job_alerts", frequency="daily", dry_run=True)
+    assert capsys.readouterr().out.strip() == "3 Jobalarme (daily) wären fällig."
+    assert default_task_backend.results == []
+
+    # One query for the ids (plus the savepoint pair of the atomic block).
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(3):
+        call_command("send_job_alerts", frequency="daily")
+    assert capsys.readouterr().out.strip() == "3 Jobalarme (daily) eingereiht."
+    assert sorted(r.kwargs["alert_id"] for r in default_task_backend.results) == [a.pk for a in due]
+    assert {r.task.module_path for r in default_task_backend.results} == {"listings.tasks.send_alert_digest"}
