@@ -10,8 +10,9 @@ from django.utils.translation import ngettext
 
 from listings.models import User
 from profiles.forms import CareerProfileAdminForm, ProfileImportForm, read_article
-from profiles.importer import ProfileImportResult, import_profile_text
+from profiles.importer import ProfileImportResult, import_profile_text, reextract_salary_bands
 from profiles.models import CareerProfile, SalaryBand, Section
+from profiles.salary import band_range
 
 
 class EditConflict(Exception):
@@ -46,7 +47,15 @@ class CareerProfileAdmin(admin.ModelAdmin):
     # that every change of them goes through the model's rules.
     readonly_fields = ["status", "last_reviewed", "published_at", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["occupation", "city", "status", "edit_version"]}),
+        (
+            None,
+            {
+                "fields": ["occupation", "city", "status", "edit_version"],
+                "description": _(
+                    "Status und „zuletzt geprüft am“ ändern Sie über die Aktionen in der Liste der Berufsprofile."
+                ),
+            },
+        ),
         (_("Artikel"), {"fields": ["title", "kicker", "headline", "lead"]}),
         (
             _("Redaktion"),
@@ -62,7 +71,7 @@ class CareerProfileAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    actions = ["submit_for_review", "publish", "back_to_draft", "mark_reviewed"]
+    actions = ["submit_for_review", "publish", "back_to_draft", "mark_reviewed", "reextract_salaries"]
     change_list_template = "admin/profiles/careerprofile/change_list.html"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -155,6 +164,35 @@ class CareerProfileAdmin(admin.ModelAdmin):
             lambda n: ngettext("%d Profil als geprüft markiert.", "%d Profile als geprüft markiert.", n) % n,
             str(_("Als geprüft markiert („zuletzt geprüft am“ auf heute gesetzt).")),
         )
+
+    @admin.action(description=_("Gehaltsbänder aus dem Text neu ermitteln"), permissions=["change"])
+    def reextract_salaries(self, request, queryset):
+        for profile in queryset.select_related("occupation", "city"):
+            bands, unplaced, ignored = reextract_salary_bands(profile)
+            summary = "; ".join(
+                f"{SalaryBand.Level(b.level).label}: {band_range(b)} {SalaryBand.Period(b.period).label}"
+                for b in bands
+            ) or str(_("keine Gehaltsangaben gefunden"))
+            self.log_change(
+                request, profile, str(_("Gehaltsbänder neu ermittelt: %(bands)s") % {"bands": summary})
+            )
+            self.message_user(
+                request, f"{profile}: {summary}", messages.SUCCESS if bands else messages.WARNING
+            )
+            for text in unplaced:
+                self.message_user(
+                    request,
+                    _("%(profile)s: Gehaltsangabe nicht zugeordnet: „%(text)s“")
+                    % {"profile": profile, "text": text},
+                    messages.WARNING,
+                )
+            for figure in ignored:
+                self.message_user(
+                    request,
+                    _("%(profile)s: nicht als Gehalt gewertet (%(reason)s): „%(text)s“")
+                    % {"profile": profile, "reason": figure.ignored, "text": figure.text},
+                    messages.INFO,
+                )
 
     # -- article import ------------------------------------------------
     def get_urls(self):

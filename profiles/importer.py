@@ -3,7 +3,7 @@ Used by `manage.py import_profiles`, `seed_demo` and the admin upload form."""
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,7 +12,8 @@ from jobsite.text import german_slugify, normalize_key
 from listings.models import City, Occupation
 from listings.taxonomy import CityResolver
 from profiles.models import CareerProfile, SalaryBand, Section
-from profiles.parser import ParsedProfile, ProfileFormatError, parse_profile
+from profiles.parser import ParsedProfile, ProfileFormatError, parse_profile, salary_bands_from
+from profiles.salary import band_range
 
 SALARY_SOURCE = "Redaktion jobsite (Artikel)"
 
@@ -59,10 +60,10 @@ class ProfileImportResult:
             )
         for band in parsed.salary_bands:
             lines.append(
-                _("Gehalt %(level)s: %(range)s EUR %(period)s")
+                _("Gehalt %(level)s: %(range)s %(period)s")
                 % {
                     "level": SalaryBand.Level(band.level).label,
-                    "range": _range_text(band),
+                    "range": band_range(band),
                     "period": SalaryBand.Period(band.period).label,
                 }
             )
@@ -70,16 +71,6 @@ class ProfileImportResult:
             lines.append(_("Keine Gehaltsangaben gefunden."))
         lines += [_("Hinweis: %(warning)s") % {"warning": w} for w in self.warnings]
         return [str(line) for line in lines]
-
-
-def _range_text(band):
-    if band.min_amount is not None and band.max_amount is not None and band.min_amount != band.max_amount:
-        return f"{band.min_amount}–{band.max_amount}"
-    if band.max_amount is None:
-        return _("ab %(amount)s") % {"amount": band.min_amount}
-    if band.min_amount is None:
-        return _("bis %(amount)s") % {"amount": band.max_amount}
-    return str(band.min_amount)
 
 
 def _occupation_for(name):
@@ -102,6 +93,37 @@ def _city_for(name):
         name=name, slug=slug if not City.objects.filter(slug=slug).exists() else f"{slug}-neu"
     )
     return city, True
+
+
+def _store_bands(profile, bands):
+    today = timezone.localdate()
+    SalaryBand.objects.bulk_create(
+        SalaryBand(
+            profile=profile,
+            position=i,
+            level=band.level,
+            min_amount=band.min_amount,
+            max_amount=band.max_amount,
+            period=band.period,
+            source=SALARY_SOURCE,
+            as_of=today,
+        )
+        for i, band in enumerate(bands)
+    )
+
+
+@transaction.atomic
+def reextract_salary_bands(profile):
+    """Reads the salary bands again from the article as it stands now (after
+    editors changed its text), replacing the stored ones. Returns the
+    unplaced snippets and ignored figures, like an import would report."""
+    paragraphs = [profile.lead] + [p for section in profile.sections.all() for p in section.paragraphs]
+    bands, unplaced, ignored = salary_bands_from(paragraphs)
+    profile.salary_bands.all().delete()
+    _store_bands(profile, bands)
+    CareerProfile.objects.filter(pk=profile.pk).update(version=models.F("version") + 1)
+    profile.refresh_from_db(fields=["version"])
+    return bands, unplaced, ignored
 
 
 def import_profile_text(text, *, name="", publish=False, dry_run=False, author=None):
@@ -155,20 +177,7 @@ def import_profile_text(text, *, name="", publish=False, dry_run=False, author=N
             Section(profile=profile, position=i, heading=s.heading, body="\n\n".join(s.paragraphs))
             for i, s in enumerate(parsed.sections)
         )
-        today = timezone.localdate()
-        SalaryBand.objects.bulk_create(
-            SalaryBand(
-                profile=profile,
-                position=i,
-                level=band.level,
-                min_amount=band.min_amount,
-                max_amount=band.max_amount,
-                period=band.period,
-                source=SALARY_SOURCE,
-                as_of=today,
-            )
-            for i, band in enumerate(parsed.salary_bands)
-        )
+        _store_bands(profile, parsed.salary_bands)
         result.profile = profile
     return result
 

@@ -235,6 +235,25 @@ def extract_salaries(text):
     return results
 
 
+def salary_bands_from(paragraphs):
+    """(bands, unplaced snippets, ignored figures) for an article's paragraphs:
+    the first figure per level wins, bands come out entry -> lead."""
+    bands, unplaced, ignored = [], [], []
+    seen_levels = set()
+    for paragraph in paragraphs:
+        for figure in extract_salaries(paragraph):
+            if figure.ignored:
+                ignored.append(figure)
+            elif figure.level is None or figure.level in seen_levels:
+                unplaced.append(figure.text)
+            else:
+                seen_levels.add(figure.level)
+                bands.append(figure)
+    order = [level for level, _ in reversed(LEVEL_PATTERNS)]
+    bands.sort(key=lambda band: order.index(band.level))
+    return bands, unplaced, ignored
+
+
 def parse_profile(text):
     lines = [strip_control_chars(line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     lines = [line for line in lines if line]
@@ -270,16 +289,6 @@ def parse_profile(text):
     if empty:
         raise ProfileFormatError(f"Abschnitt ohne Text: {empty[0]!r}")
 
-    seen_levels = set()
-    for paragraph in [profile.lead] + [p for s in profile.sections for p in s.paragraphs]:
-        for figure in extract_salaries(paragraph):
-            if figure.ignored:
-                profile.ignored.append(figure)
-            elif figure.level is None or figure.level in seen_levels:
-                profile.unplaced.append(figure.text)
-            else:
-                seen_levels.add(figure.level)
-                profile.salary_bands.append(figure)
-    order = [level for level, _ in reversed(LEVEL_PATTERNS)]
-    profile.salary_bands.sort(key=lambda band: order.index(band.level))
+    paragraphs = [profile.lead] + [p for s in profile.sections for p in s.paragraphs]
+    profile.salary_bands, profile.unplaced, profile.ignored = salary_bands_from(paragraphs)
     return profile

@@ -326,8 +326,8 @@ def test_import_upload_reports_per_file_and_reimport_updates(editor):
     html = response.text
     assert "angelegt: IT Projektkoordinator Jobs und Stellenangebote in Hagen" in html
     assert "Abschnitt: Was verdient man? (2 Absätze)" in html
-    assert "Gehalt Berufseinstieg: 2800–3300 EUR pro Monat" in html
-    assert "Gehalt mit Berufserfahrung: 3500–4200 EUR pro Monat" in html
+    assert "Gehalt Berufseinstieg: 2.800 € bis 3.300 € pro Monat" in html
+    assert "Gehalt mit Berufserfahrung: 3.500 € bis 4.200 € pro Monat" in html
     assert "Gehaltsangabe nicht zugeordnet (keine oder doppelte Stufe): „3.000 €“" in html
     assert "kaputt.txt – nicht importiert" in html
     assert "Fehler: Zu wenige Zeilen" in html
@@ -412,3 +412,34 @@ def test_a_save_racing_past_the_form_check_is_refused_without_a_trace(editor, pr
     assert (profile.headline, profile.version) == ("Ein Beruf mit Zukunft", 5)
     assert profile.sections.first().heading == "Alltag"
     assert not LogEntry.objects.exists()
+
+
+def test_reextract_salaries_action_reads_the_edited_text(editor, profile):
+    section = profile.sections.get(heading="Gehalt")
+    section.body = (
+        "Einsteiger bekommen 2.900 € bis 3.200 €.\n\nIn der Leitung sind ab 4.400 Euro drin. "
+        "Dazu kommt ein Bonus von 1.000 €. Das Gehalt liegt bei 3.000 €."
+    )
+    section.save()
+    version = profile.version
+    client = logged_in(editor)
+    response = client.post(
+        reverse("admin:profiles_careerprofile_changelist"),
+        {"action": "reextract_salaries", "_selected_action": [profile.pk]},
+        follow=True,
+    )
+    assert list(profile.salary_bands.values_list("level", "min_amount", "max_amount")) == [
+        ("entry", 2900, 3200),
+        ("lead", 4400, None),
+    ]
+    assert (
+        f"{profile}: Berufseinstieg: 2.900 € bis 3.200 € pro Monat; Leitung: ab 4.400 € pro Monat"
+        in response.text
+    )
+    assert "Gehaltsangabe nicht zugeordnet: „3.000 €“" in response.text
+    assert "nicht als Gehalt gewertet (Bonus): „1.000 €“" in response.text
+    profile.refresh_from_db()
+    assert profile.version == version + 1
+    assert (
+        LogEntry.objects.get().get_change_message().startswith("Gehaltsbänder neu ermittelt: Berufseinstieg")
+    )

@@ -33,8 +33,8 @@ def test_dry_run_stores_nothing(capsys):
     assert CareerProfile.objects.count() == 0
     out = capsys.readouterr().out
     assert "würde gespeichert: IT Projektkoordinator Jobs und Stellenangebote in Hagen" in out
-    assert "Gehalt Berufseinstieg: 2800–3300 EUR pro Monat" in out
-    assert "Gehalt mit Berufserfahrung: 3500–4200 EUR pro Monat" in out
+    assert "Gehalt Berufseinstieg: 2.800 € bis 3.300 € pro Monat" in out
+    assert "Gehalt mit Berufserfahrung: 3.500 € bis 4.200 € pro Monat" in out
 
 
 def test_unknown_occupation_is_created(tmp_path):
@@ -94,7 +94,7 @@ def test_import_of_a_varied_article_reports_what_it_stored_and_left_out(tmp_path
     out = capsys.readouterr().out
     assert f"{path}: angelegt: Elektroniker Jobs und Stellenangebote in Bochum" in out
     assert "  Abschnitt: Was verdient man in Bochum? (3 Absätze)" in out
-    assert "  Gehalt Leitung: 4800 EUR pro Monat" in out
+    assert "  Gehalt Leitung: rund 4.800 € pro Monat" in out
     # A second figure for a level already taken is reported, not stored.
     assert "  Hinweis: Gehaltsangabe nicht zugeordnet (keine oder doppelte Stufe): „ab 3.900 Euro“" in out
     assert "  Hinweis: Betrag nicht als Gehalt gewertet (Zuschlag): „1.200 €“" in out
