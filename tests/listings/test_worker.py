@@ -28,21 +28,6 @@ def always_fails():
     raise RuntimeError("kaputt mit Absicht")
 
 
-@pytest.fixture(scope="module")
-def _taxonomy_back_after_flush(django_db_blocker):
-    """A transactional test ends with a flush of every table, the taxonomy
-    that conftest loads once per session included; put it back for the tests
-    that run after this module."""
-    yield
-    from listings.models import City
-    from listings.taxonomy import load_cities, load_occupations
-
-    with django_db_blocker.unblock():
-        if not City.objects.exists():
-            load_cities()
-            load_occupations()
-
-
 def worker_database_url():
     db = connection.settings_dict
     user = quote(db.get("USER") or "", safe="")
@@ -87,10 +72,11 @@ def run_worker(mail_dir):
     connection.vendor != "postgresql" and not os.environ.get("REQUIRE_POSTGRES"),
     reason="db_worker against PostgreSQL only (set DATABASE_URL to a PostgreSQL database)",
 )
-@pytest.mark.django_db(transaction=True)
-def test_db_worker_process_sends_an_enqueued_mail_and_records_failures(
-    _taxonomy_back_after_flush, settings, tmp_path
-):
+# The worker must see committed rows, hence a transactional test; limited to
+# the task app, so that the flush afterwards empties only its table and the
+# taxonomy, legal pages etc. stay for the tests that follow.
+@pytest.mark.django_db(transaction=True, available_apps=["django_tasks_db"])
+def test_db_worker_process_sends_an_enqueued_mail_and_records_failures(settings, tmp_path):
     # Never a silent skip when PostgreSQL was asked for.
     assert connection.vendor == "postgresql", (
         "REQUIRE_POSTGRES is set but the tests run on " + connection.vendor
