@@ -317,3 +317,17 @@ def test_query_counts(client, hagen_profile, no_search, django_assert_num_querie
     # city, its profiles, top employers
     with django_assert_num_queries(3):
         assert client.get("/jobs-in/hagen/").status_code == 200
+
+
+def test_pages_with_real_search_stay_within_a_small_query_budget(
+    client, hagen_profile, django_assert_max_num_queries
+):
+    """No query per vacancy card or per related link: ten vacancies cost what
+    one does. The search's own queries are included, with some headroom."""
+    for i in range(12):
+        VacancyFactory(title=f"IT-Projektkoordinator {i}")
+    for slug in ["dortmund", "bochum"]:
+        CareerProfileFactory(city=City.objects.get(slug=slug))
+    for url in [URL, "/beruf/it-projektkoordinator/", "/jobs-in/hagen/"]:
+        with django_assert_max_num_queries(15):
+            assert client.get(url).status_code == 200
