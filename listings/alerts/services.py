@@ -189,9 +189,11 @@ def subscribe(*, email, query, frequency):
         with translation.override(settings.LANGUAGE_CODE):
             label = describe_search(params_for(query))[:200]
         existing = JobAlert.objects.create(email=email, query=query, frequency=frequency, label=label)
-    elif existing.frequency != frequency:
+    else:
+        # A fresh confirmation link gets its full seven days before cleanup.
         existing.frequency = frequency
-        existing.save(update_fields=["frequency"])
+        existing.created_at = timezone.now()
+        existing.save(update_fields=["frequency", "created_at"])
     with translation.override(settings.LANGUAGE_CODE):
         _enqueue_mail(
             to=email,

@@ -439,3 +439,16 @@ def test_send_job_alerts_enqueues_one_task_per_due_alert(
     assert capsys.readouterr().out.strip() == "3 Jobalarme (daily) eingereiht."
     assert sorted(r.kwargs["alert_id"] for r in default_task_backend.results) == [a.pk for a in due]
     assert {r.task.module_path for r in default_task_backend.results} == {"listings.tasks.send_alert_digest"}
+
+
+def test_repeated_subscription_renews_the_pending_opt_in(client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    subscribe(client, capture, frequency="daily")
+    JobAlert.objects.update(created_at=timezone.now() - datetime.timedelta(days=6))
+    subscribe(client, capture, frequency="weekly")
+    alert = JobAlert.objects.get()
+    assert alert.frequency == "weekly"
+    assert alert.created_at > timezone.now() - datetime.timedelta(minutes=1)
+    assert [m.subject for m in mail.outbox] == ["Bitte bestätigen Sie Ihren Jobalarm"] * 2
+    call_command("delete_unconfirmed_alerts", verbosity=0)
+    assert JobAlert.objects.count() == 1
