@@ -38,7 +38,8 @@ class SalaryBandInline(admin.TabularInline):
 class CareerProfileAdmin(admin.ModelAdmin):
     form = CareerProfileAdminForm
     list_display = ["title", "occupation", "city", "status", "last_reviewed", "updated_at"]
-    list_filter = ["status", "city__state", "occupation"]
+    # Only occupations that have a profile: the full taxonomy would bury the filter.
+    list_filter = ["status", "city__state", ("occupation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["occupation", "city"]
     search_fields = ["title", "headline", "occupation__name", "city__name"]
     autocomplete_fields = ["occupation", "city"]

@@ -331,3 +331,13 @@ def test_pages_with_real_search_stay_within_a_small_query_budget(
     for url in [URL, "/beruf/it-projektkoordinator/", "/jobs-in/hagen/"]:
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
+
+
+def test_hubs_without_content_are_kept_out_of_the_index(client):
+    empty_occupation = client.get("/beruf/erzieher/").text
+    empty_city = client.get("/jobs-in/herdecke/").text
+    assert '<meta name="robots" content="noindex, follow">' in empty_occupation
+    assert '<meta name="robots" content="noindex, follow">' in empty_city
+    VacancyFactory(occupation=Occupation.objects.get(slug="erzieher"), city=City.objects.get(slug="herdecke"))
+    assert "noindex" not in client.get("/beruf/erzieher/").text
+    assert "noindex" not in client.get("/jobs-in/herdecke/").text
