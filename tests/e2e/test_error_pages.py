@@ -31,6 +31,18 @@ def test_error_pages(new_page, axe, transactional_db, settings):
         expect(page.get_by_role("link", name="Zur Jobsuche")).to_have_attribute("href", "/jobs/")
         axe(page, f"error page {status}")
 
+    # A closed vacancy answers 410 with its own page, which says so.
+    from tests.e2e.conftest import create_places
+    from tests.factories import VacancyFactory
+
+    create_places()
+    vacancy = VacancyFactory(occupation=None, title="Geschlossene Stelle (m/w/d)")
+    vacancy.close()
+    response = page.goto(vacancy.get_absolute_url())
+    assert response.status == 410
+    expect(page.locator("main")).to_contain_text("nicht mehr")
+    axe(page, "closed vacancy (410)")
+
     # The search on an error page leads straight back into the site.
     page.goto("/gibt-es-nicht/")
     page.get_by_label("Stattdessen nach Jobs suchen").fill("Erzieher")
