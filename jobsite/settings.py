@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # Inside the CSP middleware, so our replacement 405/410 pages get the header too.
     "jobsite.middleware.ErrorPageMiddleware",
+    # Innermost: body-size cap (413) and control characters out of GET/POST.
+    "jobsite.middleware.RequestGuardMiddleware",
 ]
 
 ROOT_URLCONF = "jobsite.urls"
@@ -230,7 +232,12 @@ def mailers_from_url(url):
     return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
 
 
-MAILERS = mailers_from_url(os.environ.get("EMAIL_URL", "console://"))
+# Without EMAIL_URL, production hands mail to the host's own MTA (port 25, as
+# Django's classic default did); the console backend is for development only
+# and `check --deploy` rejects it.
+MAILERS = mailers_from_url(
+    os.environ.get("EMAIL_URL") or ("console://" if DEBUG or TESTING else "smtp://localhost:25?tls=0")
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jobsite <noreply@jobsite.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -280,6 +287,9 @@ SECURE_CSP = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+# Whole request body, uploads included (a logo is at most 2 MB, an ATS import
+# file a few MB); larger requests get the 413 page unread.
+REQUEST_MAX_BODY_SIZE = int(os.environ.get("REQUEST_MAX_BODY_SIZE", 10 * 1024 * 1024))
 
 RATELIMIT_VIEW = "jobsite.views.ratelimited"
 CSRF_FAILURE_VIEW = "jobsite.views.csrf_failure"
