@@ -1,6 +1,7 @@
 """The site's frame without a browser: layout, error pages, flat pages,
 no-JS forms, the CSP promise (no inline code) and the asset budgets."""
 
+import gettext
 import re
 
 import pytest
@@ -217,3 +218,25 @@ def test_language_switch_renders_english(client):
     html = client.get("/impressum/").content.decode()
     assert '<html lang="en">' in html
     assert '<option value="en" lang="en" selected>English</option>' in html
+    assert '<a href="/impressum/">Legal notice</a>' in html
+    home = client.get("/").content.decode()
+    assert '<h1 id="hero-heading">Find your next job</h1>' in home
+    assert '<label for="id_q">What</label>' in home
+    assert "Find jobs" in home and "Jobs finden" not in home
+    missing = client.get("/gibt-es-nicht/")
+    assert "<h1>Page not found</h1>" in missing.content.decode()
+
+
+def test_english_catalogue_is_compiled_and_complete(settings):
+    po = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    with mo.open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    assert catalogue.gettext("Jobs finden") == "Find jobs"
+    assert catalogue.gettext("Zum Inhalt springen") == "Skip to content"
+    text = po.read_text(encoding="utf-8")
+    # Every entry has a translation: no empty msgstr after the header.
+    entries = text.split("\n\n")[1:]
+    untranslated = [e for e in entries if 'msgstr ""\n' in e + "\n" and "msgstr[" not in e and e.strip()]
+    untranslated = [e for e in untranslated if e.rstrip().endswith('msgstr ""')]
+    assert untranslated == []
