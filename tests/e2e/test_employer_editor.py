@@ -124,6 +124,24 @@ def test_alert_pages_and_merkliste(new_page, axe, site_data):
     page.locator("main form button[type=submit]").first.click()
     axe(page, "alert confirmed")
 
+    # Managing alerts: request the link by e-mail, then the page behind it.
+    mail.outbox.clear()
+    page.goto("/jobalarm/verwalten/")
+    axe(page, "alert manage request")
+    page.get_by_label("Ihre E-Mail-Adresse").fill("suche@example.org")
+    page.locator("main form button[type=submit]").first.click()
+    axe(page, "alert manage link sent")
+    manage_mail = next(m for m in mail.outbox if m.to == ["suche@example.org"])
+    links = [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"https?://\S+", manage_mail.body)]
+    manage = next(link for link in links if "/jobalarm/verwalten/" in link)
+    page.goto(manage)
+    expect(page.locator("main")).to_contain_text("suche@example.org")
+    axe(page, "alert manage")
+    unsubscribe = next((link for link in links if "/jobalarm/abmelden/" in link), None)
+    if unsubscribe:
+        page.goto(unsubscribe)
+        axe(page, "alert unsubscribe")
+
     vacancy = site_data["vacancies"][0]
     page.goto(vacancy.get_absolute_url())
     star = page.locator("form.star-form button")
