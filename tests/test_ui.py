@@ -240,3 +240,13 @@ def test_english_catalogue_is_compiled_and_complete(settings):
     untranslated = [e for e in entries if 'msgstr ""\n' in e + "\n" and "msgstr[" not in e and e.strip()]
     untranslated = [e for e in untranslated if e.rstrip().endswith('msgstr ""')]
     assert untranslated == []
+
+
+def test_home_query_count_does_not_grow_with_vacancies(client, django_assert_num_queries):
+    for i in range(12):
+        VacancyFactory(title=f"Stelle {i}")
+    client.get("/")  # warm caches (site, content types)
+    with django_assert_num_queries(3):  # newest vacancies, popular occupations, cities
+        response = client.get("/")
+    html = response.content.decode()
+    assert html.count('class="vacancy-card"') == 10
