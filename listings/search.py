@@ -20,15 +20,14 @@ How a keyword query matches (issue #3):
 """
 
 import difflib
-import hashlib
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, FloatField, Q, Value, When
+from django.db.models import BooleanField, Case, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +75,8 @@ class SearchResult:
     related_occupations: list = field(default_factory=list)  # Occupations for the empty state
     wider_radius: int | None = None  # a radius that would give results (empty state)
     wider_radius_total: int = 0
+    # True when facet counts cover only the newest TOTAL_CAP matches.
+    facets_sampled: bool = False
 
 
 class PageOutOfRange(Exception):
@@ -152,18 +153,32 @@ class OccupationHits:
         return sorted({pk for source in sources for ids in source.values() for pk in ids})
 
 
+OCCUPATION_CACHE_SECONDS = 300
+
+
+def _occupation_names():
+    """[(tuple of stems, occupation id)] for every name, form and synonym.
+    Kept in the shared cache for a few minutes (an editor's new synonym
+    counts after that), never in process memory."""
+    names = cache.get("search:occupation-names")
+    if names is None:
+        names = []
+        for occupation in Occupation.objects.only("pk", "name", "name_female", "name_male", "synonyms"):
+            for name in occupation.all_names:
+                name_stems = tuple(stem(part) for part in normalize_key(name).split())
+                if name_stems:
+                    names.append((name_stems, occupation.pk))
+        cache.set("search:occupation-names", names, OCCUPATION_CACHE_SECONDS)
+    return names
+
+
 def match_occupations(words):
     """Which words of the query name an occupation, exactly or as a part."""
     hits = OccupationHits({}, {}, {})
     if not words:
         return hits
     stems = [stem(word) for word in words]
-    names = []  # (tuple of stems, occupation id)
-    for occupation in Occupation.objects.only("pk", "name", "name_female", "name_male", "synonyms"):
-        for name in occupation.all_names:
-            name_stems = tuple(stem(part) for part in normalize_key(name).split())
-            if name_stems:
-                names.append((name_stems, occupation.pk))
+    names = _occupation_names()
     for name_stems, pk in names:
         size = len(name_stems)
         for start in range(len(stems) - size + 1):
@@ -292,10 +307,22 @@ def _all_but(groups, name):
 def _company_ids(word):
     """Companies whose name contains the word; None when it is too common
     ("gmbh") to say anything."""
-    q = Q()
-    for variant in spelling_variants(word):
-        q |= Q(name__icontains=variant)
-    ids = list(Company.objects.filter(q).values_list("pk", flat=True)[:201])
+    if len(word) < 3:
+        return None
+    variants = spelling_variants(word)
+    if connection.vendor == "postgresql":
+        # ILIKE, unlike Django's UPPER(...) LIKE, can use the trigram index on
+        # the name; the words hold only letters and digits, nothing to escape.
+        condition = RawSQL(  # noqa: S611
+            " OR ".join(["name ILIKE %s"] * len(variants)),
+            [f"%{variant}%" for variant in variants],
+            output_field=BooleanField(),
+        )
+    else:
+        condition = Q()
+        for variant in variants:
+            condition |= Q(name__icontains=variant)
+    ids = list(Company.objects.filter(condition).values_list("pk", flat=True)[:201])
     return None if len(ids) > 200 else ids
 
 
@@ -346,23 +373,25 @@ class _Keyword:
         return q
 
     def _pg_condition(self):
-        table = Vacancy._meta.db_table
+        # Columns unqualified on purpose: inside a subquery (the "newest
+        # matches" window) Django renames the table, and only the vacancy
+        # table has these column names among the joined ones.
         clauses, params = [], []
         for index, word in enumerate(self.words):
-            parts = [f'"{table}"."search_vector" @@ to_tsquery(\'german\', %s)']
+            parts = ["search_vector @@ to_tsquery('german', %s)"]
             params.append(_tsquery([word])[0])
             if len(word) >= 4:
                 for variant in spelling_variants(word):
-                    parts.append(f'%s <%% "{table}"."title"')
+                    parts.append("%s <%% title")
                     params.append(variant)
             occupation_ids = self.occupations.exact.get(index, set()) | self.occupations.partial.get(
                 index, set()
             )
             if occupation_ids:
-                parts.append(f'"{table}"."occupation_id" = ANY(%s)')
+                parts.append("occupation_id = ANY(%s)")
                 params.append(sorted(occupation_ids))
             if self.companies[index]:
-                parts.append(f'"{table}"."company_id" = ANY(%s)')
+                parts.append("company_id = ANY(%s)")
                 params.append(self.companies[index])
             clauses.append("(" + " OR ".join(parts) + ")")
         # Only constant SQL fragments are joined; every user value is a parameter.
@@ -373,13 +402,12 @@ class _Keyword:
         partial = [pk for pk in self.occupations.ids() if pk not in exact]
         companies = sorted({pk for ids in self.companies.values() for pk in ids})
         if self.postgres:
-            table = Vacancy._meta.db_table
             sql = (
-                f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', \"{table}\".\"search_vector\", to_tsquery('german', %s))"
-                f' + 0.5 * word_similarity(%s, "{table}"."title")'
-                f' + CASE WHEN "{table}"."occupation_id" = ANY(%s) THEN 0.6'
-                f' WHEN "{table}"."occupation_id" = ANY(%s) THEN 0.2 ELSE 0 END'
-                f' + CASE WHEN "{table}"."company_id" = ANY(%s) THEN 0.15 ELSE 0 END'
+                "ts_rank('{0.1, 0.2, 0.4, 1.0}', search_vector, to_tsquery('german', %s))"
+                " + 0.5 * word_similarity(%s, title)"
+                " + CASE WHEN occupation_id = ANY(%s) THEN 0.6"
+                " WHEN occupation_id = ANY(%s) THEN 0.2 ELSE 0 END"
+                " + CASE WHEN company_id = ANY(%s) THEN 0.15 ELSE 0 END"
             )
             params = [" | ".join(_tsquery(self.words)), " ".join(self.words), exact, partial, companies]
             return RawSQL(sql, params, output_field=FloatField())  # noqa: S611
@@ -407,75 +435,134 @@ class _Keyword:
 
 
 # -- facets ----------------------------------------------------------------
+def _selected_ids(params):
+    """Occupation and company slugs -> ids (0 for an unknown slug)."""
+    ids = {}
+    for name, model in (("occupation", Occupation), ("company", Company)):
+        slug = getattr(params, name)
+        if slug:
+            ids[name] = model.objects.filter(slug=slug).values_list("pk", flat=True).first() or 0
+    return ids
+
+
+def _salary_ok(row, params):
+    low, high = row["salary_monthly_min"], row["salary_monthly_max"]
+    if params.salary_stated and low is None and high is None:
+        return False
+    if params.min_salary:
+        return (high is not None and high >= params.min_salary) or (
+            high is None and low is not None and low >= params.min_salary
+        )
+    return True
+
+
+def _predicates(params, now, selected_ids):
+    """The Python twin of _filter_groups: group name -> test(row)."""
+    tests = {}
+    types = [code for code in params.employment_types if code in Vacancy.EMPLOYMENT_TYPES]
+    if types:
+        tests["type"] = lambda row: any(row[code] for code in types)
+    if params.contract:
+        tests["contract"] = lambda row: row["contract"] in params.contract
+    if params.remote:
+        tests["remote"] = lambda row: row["remote"] in params.remote
+    if params.salary_stated or params.min_salary:
+        tests["salary"] = lambda row: _salary_ok(row, params)
+    if params.published_within:
+        since = now - timezone.timedelta(days=params.published_within)
+        tests["days"] = lambda row: row["published_at"] is not None and row["published_at"] >= since
+    for name in ("occupation", "company"):
+        if name in selected_ids:
+            column, wanted = f"{name}_id", selected_ids[name]
+            tests[name] = lambda row, column=column, wanted=wanted: row[column] == wanted
+    return tests
+
+
 def _facet_values(params, now):
-    """(group, value, label, condition, selected) for the fixed facets."""
+    """(group, value, label, test(row), selected) for the fixed facets."""
     values = []
     for code, label in Vacancy.EMPLOYMENT_TYPES.items():
-        values.append(("type", code, label, Q(**{code: True}), code in params.employment_types))
+        values.append(
+            ("type", code, label, lambda row, code=code: row[code], code in params.employment_types)
+        )
     for code, label in Vacancy.Contract.choices:
-        values.append(("contract", code, label, Q(contract=code), code in params.contract))
+        values.append(
+            ("contract", code, label, lambda row, code=code: row["contract"] == code, code in params.contract)
+        )
     for code, label in Vacancy.Remote.choices:
-        values.append(("remote", code, label, Q(remote=code), code in params.remote))
+        values.append(
+            ("remote", code, label, lambda row, code=code: row["remote"] == code, code in params.remote)
+        )
     values.append(
         (
             "salary",
             "1",
             _("mit Gehaltsangabe"),
-            Q(salary_monthly_min__isnull=False) | Q(salary_monthly_max__isnull=False),
+            lambda row: row["salary_monthly_min"] is not None or row["salary_monthly_max"] is not None,
             params.salary_stated,
         )
     )
     for days in PUBLISHED_WITHIN_DAYS:
         label = _("seit gestern") if days == 1 else _("in den letzten %(days)s Tagen") % {"days": days}
+        since = now - timezone.timedelta(days=days)
         values.append(
             (
                 "days",
                 str(days),
                 label,
-                Q(published_at__gte=now - timezone.timedelta(days=days)),
+                lambda row, since=since: row["published_at"] is not None and row["published_at"] >= since,
                 params.published_within == days,
             )
         )
     return values
 
 
-def _facets(base, groups, params, now):
-    """All fixed facets in one conditional-aggregation query, plus one GROUP
-    BY each for the top occupations and companies; every count leaves its own
-    group's selection out."""
+def _facets(rows, params, now, predicates, selected_ids):
+    """Facet counts from the window rows; each group's counts leave its own
+    selection out: a row failing no filter counts for every group, a row
+    failing exactly one group's filter counts only for that group."""
     values = _facet_values(params, now)
-    aggregates = {"total": Count("pk", filter=_all_but(groups, None))}
-    for index, (group, _value, _label, condition, _selected) in enumerate(values):
-        aggregates[f"f{index}"] = Count("pk", filter=_all_but(groups, group) & condition)
-    counts = base.aggregate(**aggregates)
+    by_group = {}
+    for entry in values:
+        by_group.setdefault(entry[0], []).append(entry)
+    counts = [0] * len(values)
+    index_of = {id(entry): index for index, entry in enumerate(values)}
+    tops = {"occupation": {}, "company": {}}
+    groups = list(by_group) + ["occupation", "company"]
+    for row in rows:
+        failed = [name for name, test in predicates.items() if not test(row)]
+        if len(failed) > 1:
+            continue
+        for group in failed or groups:
+            if group in tops:
+                key = row[f"{group}_id"]
+                if key is not None:
+                    tops[group][key] = tops[group].get(key, 0) + 1
+                continue
+            for entry in by_group[group]:
+                if entry[3](row):
+                    counts[index_of[id(entry)]] += 1
     facets = {}
-    for index, (group, value, label, _condition, selected) in enumerate(values):
-        facets.setdefault(group, []).append((value, str(label), counts[f"f{index}"], selected))
-    for group, slug_field, name_field in (
-        ("occupation", "occupation__slug", "occupation__name"),
-        ("company", "company__slug", "company__name"),
-    ):
-        rows = (
-            base.filter(_all_but(groups, group))
-            .exclude(**{f"{slug_field}__isnull": True})
-            .values(slug_field, name_field)
-            .annotate(n=Count("pk"))
-            .order_by("-n", name_field)[:TOP_N]
-        )
-        selected = getattr(params, group)
-        entries = [(row[slug_field], row[name_field], row["n"], row[slug_field] == selected) for row in rows]
-        if selected and not any(entry[3] for entry in entries):
-            count = base.filter(_all_but(groups, None)).count()
-            model = Occupation if group == "occupation" else Company
-            name = model.objects.filter(slug=selected).values_list("name", flat=True).first() or selected
-            entries.append((selected, name, count, True))
-        facets[group] = entries
-    return counts["total"], facets
-
-
-def _cache_key(params, since, extra):
-    raw = repr((sorted(asdict(params).items()), since, extra))
-    return "search:facets:" + hashlib.sha256(raw.encode()).hexdigest()
+    for index, (group, value, label, _test, selected) in enumerate(values):
+        facets.setdefault(group, []).append((value, str(label), counts[index], selected))
+    for group, model in (("occupation", Occupation), ("company", Company)):
+        top = sorted(tops[group].items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+        wanted = selected_ids.get(group)
+        if wanted and wanted not in dict(top):
+            top.append((wanted, tops[group].get(wanted, 0)))
+        if not top:
+            facets[group] = []
+            continue
+        names = {
+            pk: (slug, name)
+            for pk, slug, name in model.objects.filter(pk__in=[pk for pk, _n in top]).values_list(
+                "pk", "slug", "name"
+            )
+        }
+        facets[group] = [
+            (names[pk][0], names[pk][1], count, pk == wanted) for pk, count in top if pk in names
+        ]
+    return facets
 
 
 # -- the entry point -------------------------------------------------------
@@ -525,40 +612,45 @@ def search(params, *, page=1, per_page=20, facets=True, since=None, max_pages=MA
             base = base.filter(place_q)
 
     groups = _filter_groups(params, now)
-    filtered = base.filter(_all_but(groups, None))
+    selected_ids = _selected_ids(params)
+    predicates = _predicates(params, now, selected_ids)
+    rank = keyword is not None and params.sort != "date"
+    result.sort = "relevance" if rank else "date"
 
+    # One query fetches the small facet columns (and the relevance) of the
+    # newest TOTAL_CAP + 1 matches; filters, facet counts (each leaving its
+    # own group out), the total and the order of the pages are then worked
+    # out from these rows, so the expensive text and place conditions run
+    # once per search, not once per facet. Beyond TOTAL_CAP matches the
+    # total reads "mehr als 10.000" and facets count the newest matches.
+    rows = _window(base, keyword if rank else None)
+    base_capped = len(rows) > TOTAL_CAP
+    rows = rows[:TOTAL_CAP]
     if facets:
-        key = _cache_key(params, since, None)
-        cached = cache.get(key)
-        if cached is None:
-            cached = _facets(base, groups, params, now)
-            cache.set(key, cached, FACET_CACHE_SECONDS)
-        total, result.facets = cached
-        result.total_capped = False
+        result.facets = _facets(rows, params, now, predicates, selected_ids)
+        result.facets_sampled = base_capped
+    matching = [row for row in rows if all(test(row) for test in predicates.values())]
+    if base_capped and predicates:
+        # The filters may pick vacancies beyond the newest window: ask again.
+        matching = _window(base.filter(_all_but(groups, None)), keyword if rank else None)
+        result.total_capped = len(matching) > TOTAL_CAP
+        matching = matching[:TOTAL_CAP]
     else:
-        total = filtered[: TOTAL_CAP + 1].count()
-        result.total_capped = total > TOTAL_CAP
-        total = min(total, TOTAL_CAP)
-    result.total = total
+        result.total_capped = base_capped
+    result.total = total = len(matching)
+    if rank:
+        matching.sort(key=lambda row: (-row["relevance"], -_timestamp(row), -row["pk"]))
 
-    sort = params.sort if params.sort in ("relevance", "date") else ""
-    if not sort:
-        sort = "relevance" if keyword else "date"
-    if sort == "relevance" and keyword:
-        ordered = filtered.annotate(relevance=keyword.rank()).order_by("-relevance", "-published_at", "-id")
-    else:
-        sort = "date"
-        ordered = filtered.order_by("-published_at", "-id")
-    result.sort = sort
-    ordered = ordered.select_related("company", "city", "occupation")
-
-    paginator = Paginator(ordered, per_page)
+    paginator = Paginator(matching, per_page)
     reachable = min(total, max_pages * per_page)
-    paginator.__dict__["count"] = reachable  # we counted already; the Paginator must not count again
-    result.depth_capped = total > reachable
+    paginator.__dict__["count"] = reachable  # the deepest page we offer
+    result.depth_capped = total > reachable or result.total_capped
     if page > max(1, paginator.num_pages):
         raise PageOutOfRange
     page_obj = paginator.page(page)
+    ids = [row["pk"] for row in page_obj.object_list]
+    loaded = Vacancy.objects.select_related("company", "city", "occupation").in_bulk(ids)
+    page_obj.object_list = [loaded[pk] for pk in ids if pk in loaded]
     result.page = page_obj
     result.vacancies = list(page_obj.object_list)
     for vacancy in result.vacancies:
@@ -567,6 +659,31 @@ def search(params, *, page=1, per_page=20, facets=True, since=None, max_pages=MA
     if total == 0:
         _empty_state(result, params, base, groups, keyword, distances)
     return result
+
+
+FACET_COLUMNS = (
+    "pk",
+    "occupation_id",
+    "company_id",
+    *Vacancy.EMPLOYMENT_TYPES,
+    "contract",
+    "remote",
+    "salary_monthly_min",
+    "salary_monthly_max",
+    "published_at",
+)
+
+
+def _window(queryset, keyword):
+    queryset = queryset.order_by("-published_at", "-id")
+    if keyword is not None:
+        queryset = queryset.annotate(relevance=keyword.rank())
+        return list(queryset.values(*FACET_COLUMNS, "relevance")[: TOTAL_CAP + 1])
+    return list(queryset.values(*FACET_COLUMNS)[: TOTAL_CAP + 1])
+
+
+def _timestamp(row):
+    return row["published_at"].timestamp() if row["published_at"] else 0
 
 
 def _empty_state(result, params, base, groups, keyword, distances):

@@ -275,9 +275,20 @@ def test_filters_combine(mixed):
     assert sorted(titles(search(SearchParams(employment_types=["full_time", "mini_job"])))) == ["A", "C", "D"]
 
 
-def test_facets_in_few_queries(mixed, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+def test_facets_in_few_queries(mixed, django_assert_num_queries):
+    # The match window (facet columns of the newest matches), the names of
+    # the top occupations and companies, the page's vacancies.
+    with django_assert_num_queries(4):
         search(SearchParams(employment_types=["part_time"], contract=["permanent"]))
+
+
+def test_huge_result_sets_are_capped(mixed, monkeypatch):
+    monkeypatch.setattr("listings.search.TOTAL_CAP", 3)
+    result = search(SearchParams(q="IT Projektkoordinator"))
+    assert (result.total, result.total_capped, result.facets_sampled) == (3, True, True)
+    # Ranking and facets look at the newest three matches: A, D, B.
+    assert sorted(titles(result)) == ["A", "B", "D"]
+    assert sum(count for _value, _label, count, _selected in result.facets["contract"]) == 3
 
 
 def test_since_keeps_newer_only(mixed):
