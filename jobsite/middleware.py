@@ -207,3 +207,25 @@ class ErrorPageMiddleware:
             headers = {"Allow": response["Allow"]} if response.has_header("Allow") else None
             response = render_error(request, response.status_code, headers=headers)
         return response
+
+
+class ClientAddressMiddleware:
+    """Behind a reverse proxy every request comes from the proxy's address,
+    so per-client rate limits would throttle all visitors together. With
+    TRUSTED_PROXY_HOPS = n (the number of proxies in front of us, set by the
+    operator), the client is the n-th address from the right of
+    X-Forwarded-For; addresses further left are the client's own claims and
+    are ignored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        hops = settings.TRUSTED_PROXY_HOPS
+        if hops:
+            forwarded = [
+                a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+            ]
+            if len(forwarded) >= hops:
+                request.META["REMOTE_ADDR"] = forwarded[-hops]
+        return self.get_response(request)

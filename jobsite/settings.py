@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the real client address behind a proxy (rate limits count it).
+    "jobsite.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jobsite.middleware.DatabaseUnavailableMiddleware",
@@ -290,6 +292,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 # Whole request body, uploads included (a logo is at most 2 MB, an ATS import
 # file a few MB); larger requests get the 413 page unread.
 REQUEST_MAX_BODY_SIZE = int(os.environ.get("REQUEST_MAX_BODY_SIZE", 10 * 1024 * 1024))
+# Proxies in front of the site (e.g. 1 for one nginx); 0 trusts no
+# X-Forwarded-For at all, so a visitor cannot fake their address.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
 RATELIMIT_VIEW = "jobsite.views.ratelimited"
 CSRF_FAILURE_VIEW = "jobsite.views.csrf_failure"

@@ -175,7 +175,8 @@ UNESCAPED = [
     re.compile(r"<script>alert\(", re.I),
     re.compile(r"<img src=x onerror", re.I),
     re.compile(r"<svg onload", re.I),
-    re.compile(r"(?:href|src|action|formaction)\s*=\s*[\"']?\s*javascript:", re.I),
+    # Inside a real tag only: escaped text ("&lt;a href=…") is harmless.
+    re.compile(r"<[a-z][^<>]*\b(?:href|src|action|formaction)\s*=\s*[\"']?\s*javascript:", re.I),
 ]
 
 
