@@ -86,6 +86,7 @@
           container.innerHTML = html;
         }
         container.removeAttribute("aria-busy");
+        enhanceFilters();
         if (options && options.push) {
           window.history.pushState({ results: true }, "", url.toString());
         }
@@ -152,6 +153,43 @@
     }
   });
 
+  /* ---- filters fold away on small screens (a disclosure button) ---- */
+  var filtersOpen = false;
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 51.99rem)") : null;
+
+  function enhanceFilters() {
+    var box = $(".filters");
+    if (!box || box.hasAttribute("data-collapsible") || !narrow || !narrow.matches) return;
+    var heading = box.querySelector("h2");
+    if (!heading) return;
+    box.setAttribute("data-collapsible", "");
+    var body = document.createElement("div");
+    body.className = "filters-body";
+    body.id = "filters-body";
+    while (heading.nextSibling) body.appendChild(heading.nextSibling);
+    box.appendChild(body);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "filters-toggle";
+    button.setAttribute("aria-controls", body.id);
+    button.setAttribute("aria-expanded", String(filtersOpen));
+    // The heading's text is already translated by the server.
+    button.textContent = heading.textContent.trim();
+    var active = box.querySelectorAll("input:checked:not([value=''])").length;
+    if (active) {
+      var badge = document.createElement("span");
+      badge.className = "filters-active";
+      badge.textContent = " (" + active + ")";
+      button.appendChild(badge);
+    }
+    heading.textContent = "";
+    heading.appendChild(button);
+    button.addEventListener("click", function () {
+      filtersOpen = !filtersOpen;
+      button.setAttribute("aria-expanded", String(filtersOpen));
+    });
+  }
+
   /* ---- place autocomplete (native <datalist>, so it stays accessible) ---- */
   function placeNames(data) {
     var list = Array.isArray(data) ? data : data && (data.results || data.places || data.suggestions || data.items) || [];
@@ -211,6 +249,7 @@
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest-url]"), enhancePlaceInput);
+    enhanceFilters();
     // Filters apply on change, so their submit button is only needed without JS.
     Array.prototype.forEach.call(document.querySelectorAll(FILTER_FORM_SELECTOR), function (form) {
       if ($(RESULTS_SELECTOR)) form.classList.add("is-live");

@@ -41,8 +41,13 @@ def test_job_seeker_journey(new_page, axe, site_data, viewport):
     # A filter applies on change, the list is re-rendered in place.
     page.evaluate("window.__samePage = true")
     filters = page.locator(".filters")
-    if viewport is PHONE and filters.locator("summary").count():
-        filters.locator("summary").first.click()
+    if viewport is PHONE:
+        # On a phone the filters are folded behind a disclosure button.
+        toggle = page.get_by_role("button", name="Filter")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(filters.get_by_label(re.compile(r"^Teilzeit"))).to_be_hidden()
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
     filters.get_by_label(re.compile(r"^Teilzeit")).check()
     expect(total).to_contain_text("5 Jobs")
     page.wait_for_url(re.compile(r"type=part_time"))
