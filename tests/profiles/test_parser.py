@@ -2,6 +2,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from profiles.parser import ProfileFormatError, extract_salaries, parse_profile
 
@@ -161,3 +163,25 @@ def test_question_mark_heading_and_multi_paragraph_sections():
 def test_format_errors(text):
     with pytest.raises(ProfileFormatError):
         parse_profile(text)
+
+
+@given(st.lists(st.text(max_size=200), max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_any_text_parses_or_fails_with_a_format_error(lines):
+    # The admin upload feeds arbitrary files in; only ProfileFormatError may come out.
+    text = "\n".join(["X Jobs und Stellenangebote in Y", "Beruf X in Y", *lines])
+    try:
+        profile = parse_profile(text)
+    except ProfileFormatError:
+        return
+    for band in profile.salary_bands:
+        assert band.min_amount is not None or band.max_amount is not None
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_extract_salaries_never_raises(text):
+    for figure in extract_salaries(text):
+        assert (
+            figure.min_amount is None or figure.max_amount is None or figure.min_amount <= figure.max_amount
+        )
