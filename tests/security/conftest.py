@@ -114,6 +114,7 @@ class FormParser(HTMLParser):
         super().__init__()
         self.forms = []
         self._select = None
+        self._textarea = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -130,7 +131,10 @@ class FormParser(HTMLParser):
             return
         fields = self.forms[-1]["fields"]
         name = attrs.get("name")
-        if tag in {"input", "textarea"} and name:
+        if tag == "textarea" and name:
+            self._textarea = name
+            fields[name] = ""
+        elif tag == "input" and name:
             kind = (attrs.get("type") or "text").lower()
             if kind in {"submit", "button", "image", "reset"}:
                 return
@@ -149,9 +153,18 @@ class FormParser(HTMLParser):
             if "selected" in attrs or not fields.get(self._select):
                 fields[self._select] = value
 
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1]["fields"][self._textarea] += data
+
     def handle_endtag(self, tag):
         if tag == "select":
             self._select = None
+        if tag == "textarea" and self._textarea and self.forms:
+            # Django writes a newline after <textarea>, which browsers drop.
+            fields = self.forms[-1]["fields"]
+            fields[self._textarea] = fields[self._textarea].removeprefix("\n")
+            self._textarea = None
 
 
 def forms_in(html):
