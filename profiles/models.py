@@ -89,7 +89,11 @@ class CareerProfile(models.Model):
 
     @transaction.atomic
     def set_status(self, status, *, by=None):
-        if status != self.status and not self.can_change_status(status):
+        if status == self.status:
+            raise ValidationError(
+                _("Das Profil ist bereits „%(status)s“.") % {"status": self.get_status_display()}
+            )
+        if not self.can_change_status(status):
             raise ValidationError(
                 _("Von „%(old)s“ kann nicht zu „%(new)s“ gewechselt werden.")
                 % {"old": self.get_status_display(), "new": self.Status(status).label}

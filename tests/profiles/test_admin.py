@@ -260,6 +260,7 @@ def test_workflow_actions(editor, profile):
 
     assert "1 Profil zur Prüfung gegeben." in act("submit_for_review").text
     assert "1 Profil veröffentlicht." in act("publish").text
+    assert "Das Profil ist bereits „veröffentlicht“." in act("publish").text
     profile.refresh_from_db()
     assert profile.status == CareerProfile.Status.PUBLISHED
     assert profile.published_at is not None
