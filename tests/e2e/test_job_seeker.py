@@ -149,7 +149,7 @@ def test_keyboard_only_search_and_filters(new_page, site_data):
     # Reach the part-time filter by Tab alone and tick it with Space.
     part_time = page.locator(".filters").get_by_label(re.compile(r"^Teilzeit"))
     part_time_id = part_time.get_attribute("id")
-    for _ in range(40):
+    for _ in range(120):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == part_time_id:
             break
@@ -161,7 +161,7 @@ def test_keyboard_only_search_and_filters(new_page, site_data):
     expect(part_time).to_be_checked()
 
     # Tab further until a result link, open it with Enter.
-    for _ in range(60):
+    for _ in range(200):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.closest('.vacancy-list') !== null"):
             break
