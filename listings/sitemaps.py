@@ -4,17 +4,19 @@ objects for the whole table. URLs are built from SITE_URL, not from the
 request's host, so a crawler reaching us through another name still gets
 the canonical addresses."""
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps import views as sitemap_views
-from django.core.paginator import Paginator
-from django.db.models import Max
-from django.http import Http404
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, Max, OuterRef
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import http_date
 
 from listings.models import Company, Vacancy
@@ -81,16 +83,17 @@ class CompanySitemap(SiteSitemap):
 
     changefreq = "daily"
 
+    def _companies(self):
+        return Company.objects.filter(Exists(Vacancy.objects.live().filter(company=OuterRef("pk"))))
+
     def items(self):
-        live = Vacancy.objects.live().values("company_id")
-        return Company.objects.filter(pk__in=live).order_by("pk").only("slug", "updated_at")
+        return self._companies().order_by("pk").only("slug", "updated_at")
 
     def lastmod(self, item):
         return item.updated_at
 
     def latest_lastmod_query(self):
-        live = Vacancy.objects.live().values("company_id")
-        return Company.objects.filter(pk__in=live).aggregate(latest=Max("updated_at"))["latest"]
+        return self._companies().aggregate(latest=Max("updated_at"))["latest"]
 
 
 @dataclass
@@ -126,7 +129,47 @@ def sitemap_index(request, sitemaps):
     return response
 
 
+def _w3c(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
 def sitemap_section(request, sitemaps, section):
+    """One page of one section. Written as plain strings: Django's sitemap
+    template needs about nine seconds for 50,000 URLs, this a fraction."""
     if section not in sitemaps:
         raise Http404
-    return sitemap_views.sitemap(request, sitemaps, section=section)
+    sitemap_class = sitemaps[section]
+    sitemap = sitemap_class() if callable(sitemap_class) else sitemap_class
+    try:
+        page = sitemap.paginator.page(request.GET.get("p") or 1)
+    except InvalidPage as exc:
+        raise Http404 from exc
+    prefix = f"{sitemap.get_protocol()}://{sitemap.get_domain()}"
+    extra = ""
+    changefreq, priority = getattr(sitemap, "changefreq", None), getattr(sitemap, "priority", None)
+    if changefreq:
+        extra += f"<changefreq>{changefreq}</changefreq>"
+    if priority is not None:
+        extra += f"<priority>{priority:.1f}</priority>"
+    has_lastmod = callable(getattr(sitemap, "lastmod", None))
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    newest = None
+    for item in page.object_list:
+        entry = f"<url><loc>{escape(prefix + sitemap.location(item))}</loc>"
+        lastmod = sitemap.lastmod(item) if has_lastmod else None
+        if lastmod is not None:
+            entry += f"<lastmod>{_w3c(lastmod)}</lastmod>"
+            if isinstance(lastmod, datetime.datetime) and (newest is None or lastmod > newest):
+                newest = lastmod
+        lines.append(f"{entry}{extra}</url>")
+    lines.append("</urlset>\n")
+    response = HttpResponse("\n".join(lines), content_type="application/xml")
+    if newest is not None:
+        response.headers["Last-Modified"] = http_date(newest.timestamp())
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response

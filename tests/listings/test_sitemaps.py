@@ -3,6 +3,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import timezone
 
 from listings import sitemaps
 from listings.models import City, Occupation, Vacancy
@@ -53,7 +54,8 @@ def test_index_and_pages_list_exactly_the_live_vacancies(client, monkeypatch):
     assert set(urls) == {f"{SITE}{v.get_absolute_url()}" for v in live}
     for vacancy in live:
         vacancy.refresh_from_db()
-        assert urls[f"{SITE}{vacancy.get_absolute_url()}"] == vacancy.updated_at.date().isoformat()
+        lastmod = timezone.localtime(vacancy.updated_at).replace(microsecond=0).isoformat()
+        assert urls[f"{SITE}{vacancy.get_absolute_url()}"] == lastmod
     assert client.get("/sitemap-stellen.xml?p=4").status_code == 404
     assert client.get("/sitemap-stellen.xml?p=x").status_code == 404
     assert client.get("/sitemap-gibtsnicht.xml").status_code == 404
