@@ -19,6 +19,11 @@ def path_of_link_in(message):
     return re.sub(r"^https?://[^/]+", "", url)
 
 
+def fits(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a phone"
+
+
 def test_employer_signs_up_and_posts_a_vacancy(new_page, axe, site_data):
     from listings.models import Vacancy
 
@@ -61,6 +66,7 @@ def test_employer_signs_up_and_posts_a_vacancy(new_page, axe, site_data):
     page.get_by_role("link", name="Stelle anlegen").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Neue Stelle anlegen")
     axe(page, "posting form")
+    fits(page)
     page.get_by_label("Stellentitel").fill("IT-Projektkoordinator (m/w/d) Netzleitstelle")
     page.get_by_label("Arbeitsort").fill("Hagen")
     page.get_by_label("Vollzeit").check()
@@ -74,10 +80,12 @@ def test_employer_signs_up_and_posts_a_vacancy(new_page, axe, site_data):
     page.get_by_role("button", name="Speichern und Vorschau ansehen").click()
     expect(page.locator("strong", has_text="IT-Projekte")).to_be_visible()
     axe(page, "preview")
+    fits(page)
     page.get_by_role("button", name="Zur Prüfung einreichen").click()
     page.wait_for_url("**/arbeitgeber/")
     expect(page.locator("main")).to_contain_text("in Prüfung")
     axe(page, "dashboard")
+    fits(page)
 
     # The moderator approves; the vacancy is on the site and in the search.
     vacancy = Vacancy.objects.get(title="IT-Projektkoordinator (m/w/d) Netzleitstelle")
