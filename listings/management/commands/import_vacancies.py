@@ -24,7 +24,11 @@ class Command(BaseCommand):
         def progress(report):
             if show_progress:
                 rate = report.total / max(time.monotonic() - started, 1e-6)
-                self.stdout.write(f"\r{report.total} Datensätze, {rate:,.0f}/s", ending="")
+                left = max(report.expected - report.total, 0) / rate if rate else 0
+                self.stdout.write(
+                    f"\r{report.total:,}/{report.expected:,} Datensätze, {rate:,.0f}/s, noch {left:,.0f} s   ",
+                    ending="",
+                )
                 self.stdout.flush()
 
         try:
