@@ -520,31 +520,47 @@ def _facet_values(params, now):
 def _facets(rows, params, now, predicates, selected_ids):
     """Facet counts from the window rows; each group's counts leave its own
     selection out: a row failing no filter counts for every group, a row
-    failing exactly one group's filter counts only for that group."""
+    failing exactly one group's filter counts only for that group. Written
+    as plain loops over at most TOTAL_CAP rows: this runs on every search."""
     values = _facet_values(params, now)
-    by_group = {}
-    for entry in values:
-        by_group.setdefault(entry[0], []).append(entry)
-    counts = [0] * len(values)
-    index_of = {id(entry): index for index, entry in enumerate(values)}
+    types = list(Vacancy.EMPLOYMENT_TYPES)
+    day_limits = [(days, now - timezone.timedelta(days=days)) for days in PUBLISHED_WITHIN_DAYS]
+    counts = {}
     tops = {"occupation": {}, "company": {}}
-    groups = list(by_group) + ["occupation", "company"]
+    all_groups = ("type", "contract", "remote", "salary", "days", "occupation", "company")
+    tests = list(predicates.items())
     for row in rows:
-        failed = [name for name, test in predicates.items() if not test(row)]
-        if len(failed) > 1:
-            continue
-        for group in failed or groups:
-            if group in tops:
+        if tests:
+            failed = [name for name, test in tests if not test(row)]
+            if len(failed) > 1:
+                continue
+            groups = failed or all_groups
+        else:
+            groups = all_groups
+        for group in groups:
+            if group == "type":
+                for code in types:
+                    if row[code]:
+                        counts[("type", code)] = counts.get(("type", code), 0) + 1
+            elif group == "contract" or group == "remote":
+                key = (group, row[group])
+                counts[key] = counts.get(key, 0) + 1
+            elif group == "salary":
+                if row["salary_monthly_min"] is not None or row["salary_monthly_max"] is not None:
+                    counts[("salary", "1")] = counts.get(("salary", "1"), 0) + 1
+            elif group == "days":
+                published = row["published_at"]
+                if published is not None:
+                    for days, limit in day_limits:
+                        if published >= limit:
+                            counts[("days", str(days))] = counts.get(("days", str(days)), 0) + 1
+            else:
                 key = row[f"{group}_id"]
                 if key is not None:
                     tops[group][key] = tops[group].get(key, 0) + 1
-                continue
-            for entry in by_group[group]:
-                if entry[3](row):
-                    counts[index_of[id(entry)]] += 1
     facets = {}
-    for index, (group, value, label, _test, selected) in enumerate(values):
-        facets.setdefault(group, []).append((value, str(label), counts[index], selected))
+    for group, value, label, _test, selected in values:
+        facets.setdefault(group, []).append((value, str(label), counts.get((group, value), 0), selected))
     for group, model in (("occupation", Occupation), ("company", Company)):
         top = sorted(tops[group].items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
         wanted = selected_ids.get(group)
