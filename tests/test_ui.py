@@ -197,8 +197,8 @@ def test_pages_have_no_inline_scripts_or_handlers(client, settings):
         html = response.content.decode()
         assert not INLINE_HANDLER.search(html), url
         assert not INLINE_SCRIPT.search(html), url
-        assert "script-src 'self'" in response["Content-Security-Policy"], url
-        assert '<script src="/static/js/site.js" defer></script>' in html, url
+        assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"], url
+        assert '<script src="/static/js/site.js" defer nonce="' in html, url
 
 
 def test_asset_budgets(settings):
