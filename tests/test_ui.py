@@ -2,12 +2,15 @@
 no-JS forms, the CSP promise (no inline code) and the asset budgets."""
 
 import gettext
+import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.http import HttpResponseGone
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
@@ -125,7 +128,15 @@ def test_server_error_falls_back_to_plain_html_when_templates_fail(settings):
 
 
 def test_legal_flat_pages_exist_and_are_linked(client):
+    # The data migration ran when the test database was made; browser tests
+    # (transactional) empty the tables afterwards, and a reused database keeps
+    # that state, so its function is run again here. It is idempotent.
+    migration = importlib.import_module("jobsite.migrations.0001_legal_pages")
+    migration.create_pages(django_apps, SimpleNamespace(connection=connection))
+    migration.create_pages(django_apps, SimpleNamespace(connection=connection))
+    Site.objects.clear_cache()
     assert Site.objects.get_current().domain == "127.0.0.1:8000"
+    assert FlatPage.objects.filter(url__in=["/impressum/", "/datenschutz/"]).count() == 2
     assert set(FlatPage.objects.values_list("url", flat=True)) >= {"/impressum/", "/datenschutz/"}
     home = client.get("/").content.decode()
     assert '<a href="/impressum/">Impressum</a>' in home

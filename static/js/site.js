@@ -198,7 +198,10 @@
         if (typeof item === "string") return item;
         return item && (item.label || item.name || item.value || item.text);
       })
-      .filter(Boolean)
+      .filter(function (name, index, names) {
+        // Several places share a name (Hagen); the search picks the largest.
+        return name && names.indexOf(name) === index;
+      })
       .slice(0, 10);
   }
 
