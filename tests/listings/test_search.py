@@ -447,3 +447,43 @@ def test_place_suggest_endpoint(client):
     assert len(data) <= 10
     assert json.loads(client.get(reverse("listings:place_suggest"), {"q": "m\x00"}).content) == []
     assert client.get(reverse("listings:place_suggest"), {"q": "x" * 10_000}).status_code == 200
+
+
+# -- query plans (PostgreSQL) ---------------------------------------------------
+def _vacancy_queries(params):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        search(params)
+    return [q["sql"] for q in ctx.captured_queries if 'FROM "listings_vacancy"' in q["sql"]]
+
+
+def _plan(sql):
+    with connection.cursor() as cursor:
+        # A tiny test table is always cheapest to scan; forbidding that shows
+        # whether the conditions can use the indexes at all.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL indexes")
+def test_keyword_search_can_use_text_and_trigram_indexes(corpus):
+    from listings.search import _Keyword
+
+    assert "Seq Scan on listings_vacancy" not in _plan(_vacancy_queries(SearchParams(q="Koordinator"))[0])
+    # The keyword condition alone is answered from the GIN indexes.
+    condition = _Keyword(query_words("Koordinator")).condition()
+    sql, sql_params = Vacancy.objects.filter(condition).order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        plan = _plan(cursor.mogrify(sql, sql_params))
+    assert "vacancy_search_vector_gin" in plan
+    assert "vacancy_title_trgm_gin" in plan
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL indexes")
+def test_place_search_can_use_indexes(corpus):
+    window = _vacancy_queries(SearchParams(where="Hagen", radius=30))[0]
+    plan = _plan(window)
+    assert "Seq Scan on listings_vacancy" not in plan
+    assert "Index" in plan
