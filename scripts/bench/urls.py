@@ -24,6 +24,11 @@ from django.db.models import Count  # noqa: E402
 from listings.models import City, Company, Occupation, Vacancy  # noqa: E402
 from profiles.models import CareerProfile  # noqa: E402
 
+try:  # the deepest page the search offers
+    from listings.search import MAX_PAGES  # noqa: E402
+except ImportError:
+    MAX_PAGES = 50
+
 SEED = int(os.environ.get("BENCH_SEED", "20261124"))
 LINES = int(os.environ.get("BENCH_URL_LINES", "20000"))  # requests per list before it repeats
 OUT = Path(os.environ.get("BENCH_OUT_DIR", BASE_DIR / "var" / "bench" / "urls"))
@@ -53,6 +58,9 @@ def main():
     live = Vacancy.objects.live()
     occupations = list(Occupation.objects.order_by("pk"))
     cities = list(City.objects.filter(population__gte=20000).order_by("-population", "pk")[:400])
+    occupation_counts = dict(
+        live.values_list("occupation_id").annotate(n=Count("id")).values_list("occupation_id", "n")
+    )
     city_counts = dict(live.values_list("city_id").annotate(n=Count("id")).values_list("city_id", "n"))
 
     # What people type into "Was": occupation names in every form, parts of
@@ -100,10 +108,15 @@ def main():
     # Deep pages only where they exist: the unfiltered list and the place
     # itself (radius 0) hold at least that many live vacancies.
     total = live.count()
-    deep = [query("/jobs/", page=p) for p in range(2, min(total // PER_PAGE, 400) + 1)]
+    deep = [query("/jobs/", page=p) for p in range(2, min(total // PER_PAGE, MAX_PAGES) + 1)]
     for city in cities[:100]:
         pages = city_counts.get(city.pk, 0) // PER_PAGE
-        deep += [query("/jobs/", where=city.name, radius=0, page=p) for p in range(2, min(pages, 30) + 1)]
+        deep += [
+            query("/jobs/", where=city.name, radius=0, page=p) for p in range(2, min(pages, MAX_PAGES) + 1)
+        ]
+    for occupation in occupations:
+        pages = occupation_counts.get(occupation.pk, 0) // PER_PAGE
+        deep += [query("/jobs/", occupation=occupation.slug, page=p) for p in range(2, min(pages, 10) + 1)]
     rng.shuffle(deep)
     kinds["search_deep"] = distinct(deep)
 
