@@ -43,6 +43,9 @@ HOSTILE = [
     "../../etc/passwd",
 ]
 
+# Per form field a shorter list (forms are many fields times many values).
+FORM_VALUES = [HOSTILE[i] for i in (1, 2, 3, 4, 6, 9, 10, 12, 13, 15, 18, 19)]
+
 # Search parameters, taken from the FilterSet, plus pagination.
 SEARCH_PARAMS = sorted({*VacancySearchFilterSet.base_filters, "page"})
 
@@ -214,7 +217,9 @@ def test_forms_with_hostile_values(route, world, visitor, employer_client, setti
         file_fields = [name for name, value in form["fields"].items() if value is None and "logo" in name]
         send = client.get if form["method"] == "get" else client.post
         for name in baseline:
-            for value in HOSTILE:
+            if form["method"] == "get" and name in SEARCH_PARAMS:
+                continue  # the search parameters get every value above already
+            for value in FORM_VALUES:
                 data = {**baseline, name: value}
                 before = row_counts()
                 response = send(action, data)
@@ -226,6 +231,8 @@ def test_forms_with_hostile_values(route, world, visitor, employer_client, setti
             before = row_counts()
             response = client.post(action, {**baseline, name: upload})
             check(response, f"POST {action} {name}=hostile upload")
+            if response.status_code not in (301, 302, 303):
+                assert row_counts() == before
         # Raw non-UTF-8 bytes in a form body.
         if form["method"] == "post":
             before = row_counts()
