@@ -21,7 +21,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 KINDS = ["search_keyword", "search_keyword_place", "search_place", "search_filters", "search_deep"]
-PER_KIND = int(os.environ.get("BENCH_EXPLAIN_URLS", "25"))
+PER_KIND = int(os.environ.get("BENCH_EXPLAIN_URLS", "5"))
 
 
 def main():

@@ -1,0 +1,106 @@
+"""Query budgets of the main pages (issue #10): each page runs a small, fixed
+number of queries, and the number does not grow with the vacancies, companies,
+places and occupations it shows (no N+1). Counted with a cold cache, the worst
+case a visitor meets."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from listings.models import City, Occupation
+from tests.factories import (
+    CareerProfileFactory,
+    CompanyFactory,
+    SalaryBandFactory,
+    SectionFactory,
+    VacancyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# page: (URL or a function of the fixture data, most queries allowed)
+BUDGETS = {
+    "home": ("/", 5),
+    "search, empty": ("/jobs/", 6),
+    "search, keyword": ("/jobs/?q=Projektkoordinator", 8),
+    "search, place and radius": ("/jobs/?where=Hagen&radius=25", 10),
+    "search, keyword, place, filters": (
+        "/jobs/?q=Koordinator&where=Hagen&radius=50&type=full_time&contract=permanent&salary=1&sort=date",
+        12,
+    ),
+    "search, deep page": ("/jobs/?page=2", 6),
+    "vacancy page": (lambda data: data["vacancy"].get_absolute_url(), 17),
+    "career page": ("/beruf/it-projektkoordinator/hagen/", 14),
+    "occupation hub": ("/beruf/it-projektkoordinator/", 8),
+    "city hub": ("/jobs-in/hagen/", 11),
+    "company page": (lambda data: data["company"].get_absolute_url(), 6),
+    "feed": ("/jobs/feed/rss/?q=Projektkoordinator", 7),
+}
+
+PLACES = ["hagen", "dortmund", "schwerte", "iserlohn", "wetter-ruhr", "herdecke"]
+OCCUPATIONS = ["it-projektkoordinator", "erzieher", "berufskraftfahrer", "it-projektkoordinator"]
+
+
+def add_vacancies(count, offset=0):
+    cities = list(City.objects.filter(slug__in=PLACES))
+    occupations = [Occupation.objects.get(slug=slug) for slug in OCCUPATIONS]
+    now = timezone.now()
+    created = []
+    for i in range(offset, offset + count):
+        occupation = occupations[i % len(occupations)]
+        created.append(
+            VacancyFactory(
+                title=f"{occupation.name} (m/w/d) Nr. {i}",
+                occupation=occupation,
+                city=cities[i % len(cities)],
+                company=CompanyFactory(),
+                contract="permanent",
+                published_at=now - datetime.timedelta(hours=i),
+            )
+        )
+    return created
+
+
+@pytest.fixture
+def data():
+    vacancies = add_vacancies(25)
+    profile = CareerProfileFactory()
+    SectionFactory(profile=profile)
+    SectionFactory(profile=profile)
+    SalaryBandFactory(profile=profile)
+    return {"vacancy": vacancies[0], "company": vacancies[0].company, "profile": profile}
+
+
+def count_queries(client, url):
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_page_stays_within_its_query_budget(client, data, page, django_assert_max_num_queries):
+    url, budget = BUDGETS[page]
+    url = url(data) if callable(url) else url
+    cache.clear()
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_query_count_does_not_grow_with_the_data(client, data, page):
+    url, _ = BUDGETS[page]
+    url = url(data) if callable(url) else url
+    before = count_queries(client, url)
+    # More vacancies of more companies in more places: an N+1 would show.
+    more = add_vacancies(30, offset=100)
+    for vacancy in more[:5]:
+        VacancyFactory(company=data["company"], city=vacancy.city, occupation=vacancy.occupation)
+    # At most as many: a warm process-level lookup may save one the second time.
+    assert count_queries(client, url) <= before
