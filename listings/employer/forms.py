@@ -197,6 +197,9 @@ class VacancyForm(forms.ModelForm):
         help_text=_("Bleibt das Feld leer, ordnen wir den Beruf anhand des Titels zu."),
     )
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The version the editor started from; a save based on an older version
+    # is refused so that two colleagues cannot silently overwrite each other.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Vacancy
@@ -269,6 +272,8 @@ class VacancyForm(forms.ModelForm):
             ("", _("– ohne Gehaltsangabe –")),
             *Vacancy.SalaryPeriod.choices,
         ]
+        if self.instance.pk:
+            self.initial.setdefault("base_version", self.instance.version)
         if self.instance.pk or self.instance.city_id:
             if self.instance.city_id:
                 self.initial.setdefault("city_name", self.instance.city.name)

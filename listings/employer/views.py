@@ -494,8 +494,28 @@ class VacancyEditView(EmployerMixin, View):
                 request, self.template_name, {"form": form, "vacancy": vacancy, "cities": city_suggestions()}
             )
         with transaction.atomic():
+            # Compare-and-increment under a row lock: if a colleague saved in
+            # the meantime, this form is shown again with its input intact.
+            stored = Vacancy.objects.select_for_update().only("version").get(pk=vacancy.pk).version
+            if form.cleaned_data.get("base_version") != stored:
+                form.add_error(
+                    None,
+                    _(
+                        "Konflikt: Diese Stelle wurde inzwischen von jemand anderem geändert. "
+                        "Ihre Eingaben sind unten erhalten; bitte prüfen Sie die aktuelle Fassung "
+                        "und speichern Sie dann erneut."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["base_version"] = stored
+                return render(
+                    request,
+                    self.template_name,
+                    {"form": form, "vacancy": vacancy, "cities": city_suggestions()},
+                    status=409,
+                )
             vacancy = form.save(commit=False)
-            vacancy.version += 1
+            vacancy.version = stored + 1
             if was_public:
                 # Changed content is checked again unless the company is trusted;
                 # submit() decides which.

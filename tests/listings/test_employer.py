@@ -197,7 +197,9 @@ def test_trusted_company_publishes_directly(employer_client, member):
     assert vacancy.status == Vacancy.Status.PUBLISHED
     assert vacancy in Vacancy.objects.live()
     # A trusted company's edit stays live.
-    data = vacancy_data(employer_client, title="Projektkoordinatorin IT (m/w/d)")
+    data = vacancy_data(
+        employer_client, title="Projektkoordinatorin IT (m/w/d)", base_version=vacancy.version
+    )
     employer_client.post(reverse("listings:vacancy_edit", kwargs={"pk": vacancy.pk}), data)
     vacancy.refresh_from_db()
     assert vacancy.title == "Projektkoordinatorin IT (m/w/d)"
@@ -210,7 +212,9 @@ def test_editing_published_vacancy_sends_it_back_to_review(employer_client, memb
     form = employer_client.get(url)
     assert "erneut geprüft" in form.text
     assert form.context["form"]["city_name"].value() == "Hagen"
-    data = vacancy_data(employer_client, title="IT-Projektkoordinator (m/w/d) geändert")
+    data = vacancy_data(
+        employer_client, title="IT-Projektkoordinator (m/w/d) geändert", base_version=vacancy.version
+    )
     response = employer_client.post(url, data)
     assert response["Location"] == reverse("listings:vacancy_preview", kwargs={"pk": vacancy.pk})
     vacancy.refresh_from_db()

@@ -107,7 +107,7 @@ def test_posted_extra_fields_are_ignored(employer_client, member):
     assert member.company.is_trusted is False
     # The same on edit.
     url = reverse("listings:vacancy_edit", kwargs={"pk": vacancy.pk})
-    employer_client.post(url, {**data, "title": "Neuer Titel"})
+    employer_client.post(url, {**data, "title": "Neuer Titel", "base_version": vacancy.version})
     vacancy.refresh_from_db()
     assert (vacancy.title, vacancy.status, vacancy.company) == (
         "Neuer Titel",

@@ -42,10 +42,6 @@ def test_second_editor_of_a_career_page_gets_a_conflict_not_an_overwrite():
     assert CareerProfile.objects.filter(pk=profile.pk).count() == 1
 
 
-@pytest.mark.xfail(
-    reason="the employer's vacancy edit form carries no version yet (issue #6): the later save wins",
-    strict=False,
-)
 def test_second_editor_of_a_vacancy_does_not_overwrite_the_first():
     membership = MembershipFactory()
     colleague = MembershipFactory(company=membership.company).user
@@ -57,9 +53,20 @@ def test_second_editor_of_a_vacancy_does_not_overwrite_the_first():
     form_a = form_on(first, url, "title")
     form_b = form_on(second, url, "title")
     assert first.post(url, {**form_a, "title": "Titel von A (m/w/d)"}).status_code == 302
-    second.post(url, {**form_b, "title": "Titel von B (m/w/d)"})
+    response = second.post(url, {**form_b, "title": "Titel von B (m/w/d)"})
+    assert response.status_code == 409
+    assert "Konflikt" in response.text
+    # B's input is kept in the form, which now carries the current version.
+    assert "Titel von B (m/w/d)" in response.text
     vacancy.refresh_from_db()
     assert vacancy.title == "Titel von A (m/w/d)"
+    assert f'name="base_version" value="{vacancy.version}"' in response.text
+
+    # Saving again after seeing the conflict overwrites on purpose.
+    form_b = {**form_b, "title": "Titel von B (m/w/d)", "base_version": str(vacancy.version)}
+    assert second.post(url, form_b).status_code == 302
+    vacancy.refresh_from_db()
+    assert vacancy.title == "Titel von B (m/w/d)"
 
 
 def test_posting_form_sent_twice_creates_one_draft(settings):
