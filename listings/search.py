@@ -633,6 +633,16 @@ def search(params, *, page=1, per_page=20, facets=True, since=None, max_pages=MA
     rank = keyword is not None and params.sort != "date"
     result.sort = "relevance" if rank else "date"
 
+    if not facets and not rank:
+        return _direct_page(
+            result,
+            base.filter(_all_but(groups, None)),
+            page=page,
+            per_page=per_page,
+            max_pages=max_pages,
+            distances=distances,
+        )
+
     # One query fetches the small facet columns (and the relevance) of the
     # newest TOTAL_CAP + 1 matches; filters, facet counts (each leaving its
     # own group out), the total and the order of the pages are then worked
@@ -696,6 +706,34 @@ def _window(queryset, keyword):
         queryset = queryset.annotate(relevance=keyword.rank())
         return list(queryset.values(*FACET_COLUMNS, "relevance")[: TOTAL_CAP + 1])
     return list(queryset.values(*FACET_COLUMNS)[: TOTAL_CAP + 1])
+
+
+def _direct_page(result, queryset, *, page, per_page, max_pages, distances):
+    """Without facets and ranking (vacancy pages, career pages, hubs, feeds,
+    alerts) one query fetches the ids of the newest TOTAL_CAP + 1 matches in
+    date order and the page is cut from them: no window of facet columns.
+    (A LIMIT 5 query instead makes PostgreSQL walk the date index past
+    hundreds of thousands of rows when few vacancies match; the id list is
+    planned as a bitmap scan plus sort, measured 9 ms against 540 ms.)"""
+    ids = list(queryset.order_by("-published_at", "-id").values_list("pk", flat=True)[: TOTAL_CAP + 1])
+    result.total_capped = len(ids) > TOTAL_CAP
+    ids = ids[:TOTAL_CAP]
+    result.total = total = len(ids)
+    paginator = Paginator(ids, per_page)
+    reachable = min(total, max_pages * per_page)
+    paginator.__dict__["count"] = reachable  # the deepest page we offer
+    result.depth_capped = total > reachable or result.total_capped
+    if page > max(1, paginator.num_pages):
+        raise PageOutOfRange
+    page_obj = paginator.page(page)
+    page_ids = list(page_obj.object_list)
+    loaded = Vacancy.objects.select_related("company", "city", "occupation").in_bulk(page_ids)
+    page_obj.object_list = [loaded[pk] for pk in page_ids if pk in loaded]
+    result.page = page_obj
+    result.vacancies = page_obj.object_list
+    for vacancy in result.vacancies:
+        vacancy.distance_km = None if distances is None else distances.get(vacancy.city_id)
+    return result
 
 
 def _timestamp(row):
