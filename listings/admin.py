@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jobsite.locking import OptimisticLockAdminMixin, OptimisticLockFormMixin
 from listings.models import (
     City,
     Company,
@@ -186,8 +187,36 @@ class RejectForm(forms.Form):
     )
 
 
+class VacancyAdminForm(OptimisticLockFormMixin, forms.ModelForm):
+    conflict_subject = _("Diese Stelle")
+
+    class Meta:
+        model = Vacancy
+        # The admin passes its own field list; this is the editable base.
+        fields = [
+            "title",
+            "company",
+            "occupation",
+            "city",
+            "remote",
+            *Vacancy.EMPLOYMENT_TYPES,
+            "contract",
+            "salary_min",
+            "salary_max",
+            "salary_currency",
+            "salary_period",
+            "description",
+            "apply_url",
+            "apply_email",
+            "date_posted",
+            "valid_through",
+            "external_id",
+        ]
+
+
 @admin.register(Vacancy)
-class VacancyAdmin(admin.ModelAdmin):
+class VacancyAdmin(OptimisticLockAdminMixin, admin.ModelAdmin):
+    form = VacancyAdminForm
     list_display = [
         "title",
         "company",

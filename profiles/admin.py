@@ -2,21 +2,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jobsite.locking import OptimisticLockAdminMixin
 from listings.models import User
 from profiles.forms import CareerProfileAdminForm, ProfileImportForm, read_article
 from profiles.importer import ProfileImportResult, import_profile_text, reextract_salary_bands
 from profiles.models import CareerProfile, SalaryBand, Section
 from profiles.salary import band_range
-
-
-class EditConflict(Exception):
-    """A second editor saved in the instant between our check and our save."""
 
 
 class SectionInline(admin.StackedInline):
@@ -35,7 +31,7 @@ class SalaryBandInline(admin.TabularInline):
 
 
 @admin.register(CareerProfile)
-class CareerProfileAdmin(admin.ModelAdmin):
+class CareerProfileAdmin(OptimisticLockAdminMixin, admin.ModelAdmin):
     form = CareerProfileAdminForm
     list_display = ["title", "occupation", "city", "status", "last_reviewed", "updated_at"]
     # Only occupations that have a profile: the full taxonomy would bury the filter.
@@ -86,29 +82,9 @@ class CareerProfileAdmin(admin.ModelAdmin):
         initial.setdefault("author", request.user.pk)
         return initial
 
-    # -- optimistic locking --------------------------------------------
-    def save_model(self, request, obj, form, change):
-        if change:
-            expected = form.cleaned_data.get("edit_version")
-            bumped = CareerProfile.objects.filter(pk=obj.pk, version=expected).update(version=expected + 1)
-            if not bumped:
-                raise EditConflict
-            obj.version = expected + 1
-        super().save_model(request, obj, form, change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict:
-            # The transaction was rolled back: nothing half-saved.
-            self.message_user(
-                request,
-                _(
-                    "Konflikt: Jemand hat das Profil gleichzeitig gespeichert. Ihre Änderung wurde nicht übernommen."
-                ),
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(request.get_full_path())
+    race_message = _(
+        "Konflikt: Jemand hat das Profil gleichzeitig gespeichert. Ihre Änderung wurde nicht übernommen."
+    )
 
     # -- workflow actions ----------------------------------------------
     def _transition(self, request, queryset, method, done_message, log_message):

@@ -91,3 +91,35 @@ def test_posting_form_sent_twice_creates_one_draft(settings):
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Vacancy.objects.filter(company=membership.company, title="Pflegefachkraft (m/w/d)").count() == 1
+
+
+def test_two_moderators_editing_a_vacancy_in_the_admin():
+    vacancy = VacancyFactory(title="Alter Titel (m/w/d)")
+    first, second = Client(), Client()
+    first.force_login(UserFactory(is_staff=True, is_superuser=True))
+    second.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/listings/vacancy/{vacancy.pk}/change/"
+    form_a = form_on(first, url, "edit_version")
+    form_b = form_on(second, url, "edit_version")
+    assert first.post(url, {**form_a, "title": "Titel von A (m/w/d)"}).status_code == 302
+    response = second.post(url, {**form_b, "title": "Titel von B (m/w/d)"})
+    assert "Konflikt: Diese Stelle wurde inzwischen" in response.content.decode()
+    vacancy.refresh_from_db()
+    assert (vacancy.title, vacancy.version) == ("Titel von A (m/w/d)", 2)
+
+
+def test_admin_edit_makes_an_open_employer_form_stale():
+    membership = MembershipFactory()
+    vacancy = VacancyFactory(company=membership.company, status=Vacancy.Status.DRAFT, published_at=None)
+    employer, moderator = Client(), Client()
+    employer.force_login(membership.user)
+    moderator.force_login(UserFactory(is_staff=True, is_superuser=True))
+    employer_url = f"/arbeitgeber/stellen/{vacancy.pk}/bearbeiten/"
+    admin_url = f"/admin/listings/vacancy/{vacancy.pk}/change/"
+    employer_form = form_on(employer, employer_url, "title")
+    admin_form = form_on(moderator, admin_url, "edit_version")
+    assert moderator.post(admin_url, {**admin_form, "title": "Korrigiert (m/w/d)"}).status_code == 302
+    response = employer.post(employer_url, {**employer_form, "title": "Vom Arbeitgeber (m/w/d)"})
+    assert response.status_code == 409
+    vacancy.refresh_from_db()
+    assert vacancy.title == "Korrigiert (m/w/d)"
