@@ -487,3 +487,14 @@ def test_place_search_can_use_indexes(corpus):
     plan = _plan(window)
     assert "Seq Scan on listings_vacancy" not in plan
     assert "Index" in plan
+
+
+@pytest.mark.django_db
+def test_other_places_of_the_same_name_are_told_apart(client):
+    html = client.get("/jobs/?where=Hagen").content.decode()
+    others = City.objects.filter(name="Hagen").exclude(slug="hagen").order_by("-population")[:5]
+    assert len(others) >= 2
+    for other in others:
+        population = f"{other.population:,}".replace(",", ".")  # German thousands separator
+        assert f"where={other.slug}" in html
+        assert f"Hagen ({other.state}, {population} Einwohner)" in html
