@@ -23,7 +23,7 @@ REMINDER_DAYS = 7
 
 def overdue():
     """Still marked published although valid_through has passed."""
-    return Vacancy.objects.filter(status=Vacancy.Status.PUBLISHED, valid_through__lt=berlin_today())
+    return Vacancy.objects.overdue()
 
 
 def expire_overdue(*, dry_run=False):

@@ -310,14 +310,10 @@ class DashboardView(EmployerMixin, View):
                     Q(title__icontains=q) | Q(external_id__iexact=q) | Q(city__name__icontains=q)
                 )
             status = form.cleaned_data["status"]
-            today = berlin_today()
             if status == Vacancy.Status.EXPIRED:
-                vacancies = vacancies.filter(
-                    Q(status=Vacancy.Status.EXPIRED)
-                    | Q(status=Vacancy.Status.PUBLISHED, valid_through__lt=today)
-                )
+                vacancies = vacancies.ended()
             elif status == Vacancy.Status.PUBLISHED:
-                vacancies = vacancies.filter(status=status, valid_through__gte=today)
+                vacancies = vacancies.live()
             elif status:
                 vacancies = vacancies.filter(status=status)
         paginator = Paginator(vacancies, self.paginate_by)

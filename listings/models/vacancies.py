@@ -27,6 +27,15 @@ class VacancyQuerySet(models.QuerySet):
         published and still valid today. Expiry needs no cron to take effect."""
         return self.filter(status=Vacancy.Status.PUBLISHED, valid_through__gte=berlin_today())
 
+    def overdue(self):
+        """Still marked published, but valid_through has passed: already out
+        of live(); expire_vacancies turns them into EXPIRED."""
+        return self.filter(status=Vacancy.Status.PUBLISHED, valid_through__lt=berlin_today())
+
+    def ended(self):
+        """What an employer sees as "abgelaufen": expired, or overdue."""
+        return self.filter(Q(status=Vacancy.Status.EXPIRED) | Q(pk__in=self.overdue().values("pk")))
+
     def for_company(self, company):
         return self.filter(company=company)
 

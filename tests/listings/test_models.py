@@ -106,3 +106,14 @@ def test_employment_types_round_trip():
     vacancy.employment_types = ["part_time", "mini_job"]
     assert vacancy.employment_types == ["part_time", "mini_job"]
     assert [str(x) for x in vacancy.get_employment_types_display()] == ["Teilzeit", "Minijob"]
+
+
+def test_overdue_and_ended_complement_live():
+    today = timezone.localdate()
+    live = VacancyFactory()
+    overdue = VacancyFactory(valid_through=today - datetime.timedelta(days=1))
+    expired = VacancyFactory(status=Vacancy.Status.EXPIRED, valid_through=today - datetime.timedelta(days=5))
+    VacancyFactory(status=Vacancy.Status.CLOSED)
+    assert set(Vacancy.objects.live()) == {live}
+    assert set(Vacancy.objects.overdue()) == {overdue}
+    assert set(Vacancy.objects.ended()) == {overdue, expired}
