@@ -17,6 +17,7 @@ from django.utils import timezone
 from psycopg import sql
 
 from jobsite.text import german_slugify
+from listings import freshness
 from listings.models import City, Company, Occupation, Vacancy
 from listings.taxonomy import DATA_DIR, load_cities, load_occupations
 
@@ -377,5 +378,6 @@ def seed_demo(*, vacancies=300, seed=42, stdout=None):
     with transaction.atomic():
         companies = builder.companies(company_count, cities)
     created = builder.vacancies(vacancies, companies, cities, weights, focus)
+    freshness.bump()  # COPY and bulk_create send no signals
     builder.log(f"Stellen: {created} angelegt.")
     return created

@@ -7,6 +7,7 @@ nh3 then allows only a short list of tags, attributes and URL schemes on
 whatever Markdown produced. Either layer alone would stop a script; both
 together also keep hostile markup from changing the page's layout."""
 
+import functools
 import html
 import re
 
@@ -63,8 +64,14 @@ def clean_text(text):
     return _NON_CHARACTERS.sub("", strip_control_chars(text or ""))
 
 
+@functools.lru_cache(maxsize=512)
 def render_markdown(text):
-    """Markdown rendered and sanitised with nh3; safe to output unescaped."""
+    """Markdown rendered and sanitised with nh3; safe to output unescaped.
+
+    Memoised per process: a vacancy page needs the same description three
+    times (body, meta description, JSON-LD), and popular pages are asked
+    for again and again. The key is the text itself, so an edit can never
+    hit an old rendering; 512 descriptions are about 1.5 MB."""
     html = _converter().convert(clean_text(text))
     html = _HEADING.sub(lambda m: f"<{m[1]}h{_HEADING_MAP[m[2]]}>", html)
     clean = nh3.clean(

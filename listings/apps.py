@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ListingsConfig(AppConfig):
     name = "listings"
     verbose_name = _("Stellenmarkt")
+
+    def ready(self):
+        from listings import freshness
+
+        freshness.connect_signals()

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from listings import freshness
 from listings.models import EmployerMembership, Vacancy
 from listings.models.vacancies import berlin_today
 from listings.tasks import enqueue_email_on_commit
@@ -32,7 +33,10 @@ def expire_overdue(*, dry_run=False):
     if dry_run:
         return queryset.count()
     with transaction.atomic():
-        return queryset.update(status=Vacancy.Status.EXPIRED, updated_at=timezone.now())
+        count = queryset.update(status=Vacancy.Status.EXPIRED, updated_at=timezone.now())
+        if count:
+            freshness.bump()  # an UPDATE sends no signals
+        return count
 
 
 def due_for_reminder():

@@ -19,6 +19,7 @@ from django.utils import timezone
 from psycopg import sql
 
 from jobsite.text import german_slugify, strip_control_chars
+from listings import freshness
 from listings.models import City, Company, Vacancy
 from listings.models.vacancies import berlin_today
 from listings.taxonomy import CityResolver, OccupationMatcher
@@ -407,6 +408,8 @@ def _write_batch(batch, report, *, publish, company):
             "updated_at",
         ]
         Vacancy.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
+    if to_create or to_update:
+        freshness.bump()  # bulk writes send no signals
 
 
 # Field classes whose Python values psycopg adapts as they are; anything else

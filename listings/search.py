@@ -20,9 +20,10 @@ How a keyword query matches (issue #3):
 """
 
 import difflib
+import hashlib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -30,9 +31,11 @@ from django.db import connection
 from django.db.models import BooleanField, Case, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jobsite.text import fold_umlauts, normalize_key
+from listings import freshness
 from listings.models import City, Company, Occupation, Vacancy
 from listings.taxonomy import CityResolver
 
@@ -88,7 +91,6 @@ MAX_WORD_LENGTH = 40
 MAX_PAGES = 50
 # Exact totals up to here; above it the page says "mehr als 10.000 Jobs".
 TOTAL_CAP = 10_000
-FACET_CACHE_SECONDS = 120
 RADIUS_STEPS = (10, 25, 50, 100, 200)
 PUBLISHED_WITHIN_DAYS = (1, 3, 7, 14, 30)
 TOP_N = 10
@@ -585,13 +587,84 @@ def _facets(rows, params, now, predicates, selected_ids):
 def search(params, *, page=1, per_page=20, facets=True, since=None, max_pages=MAX_PAGES):
     """Runs a search; `since` (a datetime) keeps only vacancies published
     after it (job alerts). Raises PageOutOfRange for a page past the end (or
-    past `max_pages`, the deepest page we offer)."""
+    past `max_pages`, the deepest page we offer).
+
+    Results are cached under the live-data generation (listings/freshness.py):
+    any change to what is live makes every cached result stale at once, so a
+    closed vacancy never shows up from the cache. Alerts (`since`) always
+    ask the database."""
     try:
         page = int(page)
     except (TypeError, ValueError) as exc:
         raise PageOutOfRange from exc
     if page < 1 or page > max_pages:
         raise PageOutOfRange
+    if since is not None:
+        return _search(params, page=page, per_page=per_page, facets=facets, since=since, max_pages=max_pages)
+    key = _cache_key(params, page, per_page, facets, max_pages)
+    cached = cache.get(key)
+    if cached is not None:
+        return _from_cache(cached)
+    result = _search(params, page=page, per_page=per_page, facets=facets, since=None, max_pages=max_pages)
+    cache.set(key, _to_cache(result), freshness.CACHE_SECONDS)
+    return result
+
+
+# What a cached result keeps besides the page's vacancy ids: small values
+# and a few taxonomy rows. Labels are already translated, hence the language
+# in the key.
+_CACHED_FIELDS = (
+    "total",
+    "facets",
+    "city",
+    "city_alternatives",
+    "messages",
+    "total_capped",
+    "depth_capped",
+    "sort",
+    "place_suggestions",
+    "spelling_suggestion",
+    "related_occupations",
+    "wider_radius",
+    "wider_radius_total",
+    "facets_sampled",
+)
+
+
+def _cache_key(params, page, per_page, facets, max_pages):
+    wanted = repr((sorted(asdict(params).items()), page, per_page, facets, max_pages))
+    digest = hashlib.sha1(wanted.encode(), usedforsecurity=False).hexdigest()
+    return f"search:{freshness.key_prefix()}:{get_language()}:{digest}"
+
+
+def _to_cache(result):
+    return {
+        "ids": [vacancy.pk for vacancy in result.vacancies],
+        "distances": {vacancy.pk: vacancy.distance_km for vacancy in result.vacancies},
+        "count": result.page.paginator.count,
+        "per_page": result.page.paginator.per_page,
+        "number": result.page.number,
+        **{name: getattr(result, name) for name in _CACHED_FIELDS},
+    }
+
+
+def _from_cache(data):
+    result = SearchResult(vacancies=[], total=0, page=None)
+    for name in _CACHED_FIELDS:
+        setattr(result, name, data[name])
+    # The paginator only needs the length; the page's rows are loaded fresh
+    # (one query), so a changed title or logo shows without a new search.
+    page_obj = Paginator(range(data["count"]), data["per_page"]).page(data["number"])
+    loaded = Vacancy.objects.select_related("company", "city", "occupation").in_bulk(data["ids"])
+    page_obj.object_list = [loaded[pk] for pk in data["ids"] if pk in loaded]
+    for vacancy in page_obj.object_list:
+        vacancy.distance_km = data["distances"].get(vacancy.pk)
+    result.page = page_obj
+    result.vacancies = list(page_obj.object_list)
+    return result
+
+
+def _search(params, *, page, per_page, facets, since, max_pages):
     now = timezone.now()
     result = SearchResult(vacancies=[], total=0, page=None)
     base = Vacancy.objects.live()

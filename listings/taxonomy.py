@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from jobsite.text import german_slugify, normalize_key
+from listings import freshness
 from listings.models import City, Occupation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -95,6 +96,7 @@ def load_cities():
         ["name", "name_key", "aliases", "state", "latitude", "longitude", "population"],
         batch_size=2000,
     )
+    freshness.bump()  # bulk writes send no signals
     return len(to_create), len(to_update)
 
 
@@ -115,6 +117,7 @@ def load_occupations(path=None):
             },
         )
         created += was_created
+    freshness.bump()
     return created
 
 

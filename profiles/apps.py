@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class ProfilesConfig(AppConfig):
     name = "profiles"
     verbose_name = _("Berufsprofile")
+
+    def ready(self):
+        # Published career profiles appear in cached fragments (the home
+        # page's popular occupations, the hubs' lists), so their changes
+        # count as changes to what the public sees.
+        from django.db.models.signals import post_delete, post_save
+
+        from listings import freshness
+        from profiles.models import CareerProfile
+
+        def changed(sender, **kwargs):
+            freshness.bump()
+
+        post_save.connect(changed, sender=CareerProfile, weak=False, dispatch_uid="profiles.freshness.save")
+        post_delete.connect(changed, sender=CareerProfile, weak=False, dispatch_uid="profiles.freshness.delete")

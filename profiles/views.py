@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.views import View
 
 from jobsite.text import german_slugify
@@ -33,8 +34,12 @@ def search_url(**params):
 
 
 def newest_vacancies(**params):
-    """The live vacancies through the one search entry point, newest first."""
-    return search(SearchParams(sort="date", **params), per_page=VACANCIES_SHOWN, facets=False)
+    """The live vacancies through the one search entry point, newest first.
+    Lazy: the templates show them inside a cached fragment, and on a cache
+    hit the search is never run."""
+    return SimpleLazyObject(
+        lambda: search(SearchParams(sort="date", **params), per_page=VACANCIES_SHOWN, facets=False)
+    )
 
 
 def salary_sources(bands):
@@ -74,7 +79,6 @@ class CareerProfileDetailView(View):
             "salary_sources": salary_sources(bands),
             "chart": salary_chart(bands),
             "result": result,
-            "vacancies": result.vacancies,
             "radius": RADIUS_KM,
             "search_url": search_url(q=occupation.name, where=where, radius=RADIUS_KM),
             "same_occupation": list(
@@ -127,7 +131,6 @@ class OccupationHubView(View):
                 "salary_levels": [SalaryBand.Level(level).label for level in levels],
                 "salary_rows": salary_rows,
                 "result": result,
-                "vacancies": result.vacancies,
                 "search_url": search_url(q=occupation.name),
             },
         )
@@ -141,7 +144,8 @@ class CityHubView(View):
         )
         where = where_value(city)
         result = newest_vacancies(where=where, radius=RADIUS_KM)
-        employers = list(
+        # A lazy queryset: counted only when the cached fragment is missing.
+        employers = (
             Vacancy.objects.live()
             .filter(city=city)
             .values("company__name", "company__slug")
@@ -155,7 +159,6 @@ class CityHubView(View):
                 "city": city,
                 "profiles": profiles,
                 "result": result,
-                "vacancies": result.vacancies,
                 "radius": RADIUS_KM,
                 "employers": employers,
                 "search_url": search_url(where=where, radius=RADIUS_KM),

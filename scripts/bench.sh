@@ -144,7 +144,7 @@ for page in $PAGES; do
     printf '%-22s ' "$page"
     if [ "$WARMUP" -gt 0 ]; then
         BENCH_RESULT=/dev/null wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s \
-            -s scripts/bench/replay.lua "http://127.0.0.1:$PORT" -- "$list" >/dev/null
+            -s scripts/bench/replay.lua "http://127.0.0.1:$PORT" -- "$list" warmup >/dev/null
     fi
     BENCH_RESULT="$OUT/raw/$page.json" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s \
         -s scripts/bench/replay.lua "http://127.0.0.1:$PORT" -- "$list" >/dev/null

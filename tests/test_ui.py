@@ -256,8 +256,22 @@ def test_english_catalogue_is_compiled_and_complete(settings):
 def test_home_query_count_does_not_grow_with_vacancies(client, django_assert_num_queries):
     for i in range(12):
         VacancyFactory(title=f"Stelle {i}")
-    client.get("/")  # warm caches (site, content types)
     with django_assert_num_queries(3):  # newest vacancies, popular occupations, cities
         response = client.get("/")
     html = response.content.decode()
     assert html.count('class="vacancy-card"') == 10
+    # The live block is a cached fragment: asked again, no query at all.
+    with django_assert_num_queries(0):
+        assert client.get("/").content.decode().count('class="vacancy-card"') == 10
+
+
+def test_home_fragment_shows_a_change_at_once(client):
+    first = VacancyFactory(title="Erste Stelle")
+    assert "Erste Stelle" in client.get("/").text
+    newest = VacancyFactory(title="Ganz neue Stelle")
+    assert "Ganz neue Stelle" in client.get("/").text
+    first.close()
+    newest.close()
+    html = client.get("/").text
+    assert "Erste Stelle" not in html
+    assert "Ganz neue Stelle" not in html

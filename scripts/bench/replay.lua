@@ -1,5 +1,8 @@
 -- wrk script: replays the URL paths of one list (argument 1), each thread
 -- from its own offset, and writes the run's figures as JSON to $BENCH_RESULT.
+-- Argument 2 "warmup" starts the threads in the second half of the list, so
+-- the measured run (first half) never replays what the warm-up just asked:
+-- only what the mix itself repeats (its popular searches) can come from a cache.
 -- Anything but 200 counts as an error (a redirect or 404 means the mix is
 -- stale or the page is broken; neither is a fair measurement).
 
@@ -18,7 +21,9 @@ function init(args)
   end
   bad = 0
   statuses = ""
-  counter = (id * math.floor(#paths / 4)) % #paths + 1
+  local base = 0
+  if args[2] == "warmup" then base = math.floor(#paths / 2) end
+  counter = (base + id * math.floor(#paths / 4)) % #paths + 1
 end
 
 function request()

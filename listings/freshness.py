@@ -1,0 +1,82 @@
+"""One number that says "what job seekers can see has changed".
+
+Cached search results, related-vacancy lists and the public pages' vacancy
+blocks put this generation (and today's date, because live() depends on it)
+into their cache keys. Any change that can alter what is live bumps it after
+the transaction commits, so a closed or edited vacancy disappears from every
+cached piece at once, without anyone having to know which keys to delete.
+
+What bumps it:
+- saving or deleting a Vacancy, Company, Occupation or City (signals below);
+- bulk paths that bypass signals call `bump()` themselves (importer,
+  expire_vacancies, seed_demo).
+
+Bumping after commit matters: a reader that saw a new number while the
+writer's transaction was still open would cache the old rows under it and
+keep them until the next change.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+GENERATION_KEY = "listings:generation"
+# Upper bound for anything cached under a generation, even if nothing
+# changes: a safety net, and it keeps the cache from filling up.
+CACHE_SECONDS = 600
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A start value from the clock: after a cache flush the counter never
+        # comes back to a number whose keys may still be around.
+        cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+        value = cache.get(GENERATION_KEY, 0)
+    return value
+
+
+def key_prefix():
+    """Prefix for cache keys of live-vacancy data: the generation and the
+    German calendar day (a vacancy whose valid_through has passed drops out
+    at midnight without any write)."""
+    return f"g{generation()}:{timezone.localdate().isoformat()}"
+
+
+def _bump_now():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): start from the clock
+        cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+
+
+def bump():
+    """Mark live data as changed: now, and again when the current
+    transaction commits. The first bump lets the writer (and tests, whose
+    transactions never commit) see their own change at once; the second
+    drops what readers may have cached from the old rows in between."""
+    _bump_now()
+    if not connection.in_atomic_block:
+        return
+    # Many saves in one transaction queue one callback. Django drops the
+    # queued callbacks of a rolled-back transaction, so looking at its queue
+    # (not at a flag of our own) stays right after a rollback.
+    if not any(item[1] is _bump_now for item in connection.run_on_commit):
+        transaction.on_commit(_bump_now)
+
+
+def _on_change(sender, **kwargs):
+    bump()
+
+
+def connect_signals():
+    from listings.models import City, Company, Occupation, Vacancy
+
+    for model in (Vacancy, Company, Occupation, City):
+        uid = f"listings.freshness.{model.__name__}"
+        receiver(post_save, sender=model, dispatch_uid=uid + ".save")(_on_change)
+        receiver(post_delete, sender=model, dispatch_uid=uid + ".delete")(_on_change)

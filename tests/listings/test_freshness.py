@@ -1,0 +1,85 @@
+"""Cached search results and fragments go stale the moment what is live
+changes (listings/freshness.py)."""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from listings import freshness
+from listings.expiry import expire_overdue
+from listings.models import Vacancy
+from listings.search import SearchParams, search
+from tests.factories import VacancyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(result):
+    return sorted(v.title for v in result.vacancies)
+
+
+def queries(callable_):
+    with CaptureQueriesContext(connection) as ctx:
+        value = callable_()
+    return value, len(ctx.captured_queries)
+
+
+def test_repeated_search_comes_from_the_cache_with_one_query():
+    VacancyFactory(title="Gärtner Nord")
+    VacancyFactory(title="Gärtner Süd")
+    params = SearchParams(q="Gärtner")
+    cold, cold_queries = queries(lambda: search(params))
+    warm, warm_queries = queries(lambda: search(params))
+    assert titles(warm) == titles(cold) == ["Gärtner Nord", "Gärtner Süd"]
+    assert warm.total == cold.total == 2
+    assert warm.facets == cold.facets
+    assert warm.page.number == 1 and warm.page.paginator.num_pages == 1
+    assert warm_queries == 1  # the page's rows, loaded fresh
+    assert cold_queries > warm_queries
+
+
+def test_closing_a_vacancy_drops_it_from_cached_results_at_once():
+    keep = VacancyFactory(title="Gärtner bleibt")
+    gone = VacancyFactory(title="Gärtner geht")
+    params = SearchParams(q="Gärtner")
+    assert titles(search(params)) == ["Gärtner bleibt", "Gärtner geht"]
+    gone.close()
+    result = search(params)
+    assert titles(result) == ["Gärtner bleibt"]
+    assert result.total == 1
+    keep.title = "Gärtner umbenannt"
+    keep.save()
+    assert titles(search(params)) == ["Gärtner umbenannt"]
+
+
+def test_bulk_expiry_bumps_the_generation():
+    vacancy = VacancyFactory(title="Gärtner alt")
+    Vacancy.objects.filter(pk=vacancy.pk).update(valid_through=datetime.date(2020, 1, 1))
+    before = freshness.generation()
+    assert expire_overdue() == 1
+    assert freshness.generation() > before
+
+
+def test_bump_inside_a_transaction_queues_one_callback(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            before = freshness.generation()
+            VacancyFactory(title="Eins")
+            VacancyFactory(title="Zwei")
+            during = freshness.generation()
+    after = freshness.generation()
+    assert during > before  # the writer sees its change at once
+    assert after == during + 1  # and readers' stale copies die at commit
+    assert [c for c in callbacks if c is freshness._bump_now] == [freshness._bump_now]
+
+
+def test_rolled_back_transaction_still_bumps_later(django_capture_on_commit_callbacks):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        VacancyFactory(title="Verworfen")
+        raise RuntimeError
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            VacancyFactory(title="Gespeichert")
+    assert freshness._bump_now in callbacks
