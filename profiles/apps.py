@@ -19,4 +19,6 @@ class ProfilesConfig(AppConfig):
             freshness.bump()
 
         post_save.connect(changed, sender=CareerProfile, weak=False, dispatch_uid="profiles.freshness.save")
-        post_delete.connect(changed, sender=CareerProfile, weak=False, dispatch_uid="profiles.freshness.delete")
+        post_delete.connect(
+            changed, sender=CareerProfile, weak=False, dispatch_uid="profiles.freshness.delete"
+        )

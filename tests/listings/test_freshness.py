@@ -63,12 +63,11 @@ def test_bulk_expiry_bumps_the_generation():
 
 
 def test_bump_inside_a_transaction_queues_one_callback(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            before = freshness.generation()
-            VacancyFactory(title="Eins")
-            VacancyFactory(title="Zwei")
-            during = freshness.generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        before = freshness.generation()
+        VacancyFactory(title="Eins")
+        VacancyFactory(title="Zwei")
+        during = freshness.generation()
     after = freshness.generation()
     assert during > before  # the writer sees its change at once
     assert after == during + 1  # and readers' stale copies die at commit
@@ -79,7 +78,6 @@ def test_rolled_back_transaction_still_bumps_later(django_capture_on_commit_call
     with pytest.raises(RuntimeError), transaction.atomic():
         VacancyFactory(title="Verworfen")
         raise RuntimeError
-    with django_capture_on_commit_callbacks() as callbacks:
-        with transaction.atomic():
-            VacancyFactory(title="Gespeichert")
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        VacancyFactory(title="Gespeichert")
     assert freshness._bump_now in callbacks
