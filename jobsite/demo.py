@@ -3,9 +3,14 @@ profiles. Same seed, same content (relative to the day it runs)."""
 
 import datetime
 import json
+import math
+import multiprocessing
+import os
 import random
 import sys
+import threading
 import time
+import traceback
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,6 +32,12 @@ MIN_DESCRIPTION, MAX_DESCRIPTION = 800, 2000
 # From this many vacancies on, PostgreSQL loads faster with its secondary
 # indexes dropped during COPY and built once afterwards.
 REINDEX_FROM = 50000
+# From this many on, one COPY per core: PostgreSQL's to_tsvector for the
+# generated search_vector (about 130 µs per vacancy) is what a single
+# connection waits for, not Python.
+PARALLEL_FROM = 50000
+WORKERS = max(2, min(os.cpu_count() or 2, 4))
+CHUNK = 10000  # vacancies per random stream (see DemoBuilder.chunk_rows)
 
 # Monthly gross base salary by category keyword (rough, for believable demo data).
 SALARY_BASE = [
@@ -107,18 +118,73 @@ def _copy_columns():
     return columns
 
 
-def copy_vacancies(rows, count, progress):
-    """PostgreSQL: COPY instead of INSERT, secondary indexes built once at
-    the end for big loads, statistics refreshed for the planner."""
-    table = Vacancy._meta.db_table
-    columns = _copy_columns()
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for _, c, _ in columns)
+def _copy_statement(columns, *, with_id=False):
+    names = (["id"] if with_id else []) + [column for _, column, _ in columns]
+    return sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(Vacancy._meta.db_table), sql.SQL(", ").join(sql.Identifier(n) for n in names)
     )
+
+
+def _secondary_indexes(cursor):
+    """(name, definition) of the vacancy indexes that back no constraint."""
+    table = Vacancy._meta.db_table
+    cursor.execute(
+        """SELECT indexname, indexdef FROM pg_indexes
+           WHERE schemaname = current_schema() AND tablename = %s
+             AND indexname NOT IN (
+               SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)""",
+        [table, table],
+    )
+    return cursor.fetchall()
+
+
+def _build_indexes(definitions):
+    """CREATE INDEX on two connections at once: PostgreSQL builds a GIN index
+    on one core, and the full-text index alone takes as long as all the
+    others together."""
+    heavy = [d for _, d in definitions if "search_vector" in d]
+    rest = [d for _, d in definitions if "search_vector" not in d]
+    errors = []
+
+    def build(statements):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem TO '512MB'")
+                for statement in statements:
+                    cursor.execute(statement)
+        except Exception as exc:  # reported by the caller's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=build, args=(group,)) for group in (heavy, rest) if group]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _vacuum_analyze():
+    """Statistics for the planner; for big loads also VACUUM: index-only
+    scans need the visibility map, which only VACUUM sets, and without it
+    every index hit still reads the table page. VACUUM cannot run inside a
+    transaction (a caller's, or a test's), ANALYZE can."""
+    table = sql.Identifier(Vacancy._meta.db_table)
+    command = sql.SQL("ANALYZE {}") if connection.in_atomic_block else sql.SQL("VACUUM ANALYZE {}")
+    with connection.cursor() as cursor:
+        cursor.execute(command.format(table).as_string(cursor.cursor))
+
+
+def copy_vacancies(rows, count, progress):
+    """PostgreSQL, one connection: COPY instead of INSERT, secondary indexes
+    built once at the end for big loads, statistics refreshed."""
+    columns = _copy_columns()
     done = 0
+    dropped = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit TO off")
-        cursor.execute("SET LOCAL maintenance_work_mem TO '512MB'")
         # Every foreign key comes from rows read in this transaction, so the
         # per-row checks (deferred to commit by Django) prove nothing and
         # cost a row lock each; only a superuser may skip them, others pay.
@@ -127,19 +193,11 @@ def copy_vacancies(rows, count, progress):
                 cursor.execute("SET LOCAL session_replication_role TO replica")
         except DatabaseError:
             pass
-        dropped = []
         if count >= REINDEX_FROM:
-            cursor.execute(
-                """SELECT indexname, indexdef FROM pg_indexes
-                   WHERE schemaname = current_schema() AND tablename = %s
-                     AND indexname NOT IN (
-                       SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)""",
-                [table, table],
-            )
-            dropped = cursor.fetchall()
+            dropped = _secondary_indexes(cursor)
             for name, _definition in dropped:
                 cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)).as_string(cursor.cursor))
-        with cursor.cursor.copy(statement) as copy:
+        with cursor.cursor.copy(_copy_statement(columns)) as copy:
             for values in rows:
                 copy.write_row([values.get(attname, default) for attname, _, default in columns])
                 done += 1
@@ -147,27 +205,108 @@ def copy_vacancies(rows, count, progress):
                     progress.update(done)
         progress.update(done)
         progress.finish()
-        copied = time.monotonic()
         # Deferred checks still pending would forbid CREATE INDEX.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for _name, definition in dropped:
-            cursor.execute(definition)
-        cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)).as_string(cursor.cursor))
-    if count >= REINDEX_FROM:
-        # Index-only scans need the visibility map, which only VACUUM sets;
-        # without it every index hit still reads the table page.
-        vacuumed = time.monotonic()
-        with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("VACUUM {}").format(sql.Identifier(table)).as_string(cursor.cursor))
-        progress.stream.write(f"VACUUM {time.monotonic() - vacuumed:.0f} s\n")
+    copied = time.monotonic()
+    if dropped:
+        _build_indexes(dropped)
+    _vacuum_analyze()
     progress.stream.write(
         f"COPY {copied - progress.started:.0f} s, Indizes und Statistik {time.monotonic() - copied:.0f} s\n"
     )
     return done
 
 
+def _copy_worker(builder, plan, chunks, first_id, columns, params, done):
+    """Runs in a forked child: its own plain psycopg connection (the parent's
+    Django connection and pool must not be touched after fork), one COPY of
+    its chunks, one commit. The exit code tells the parent how it went."""
+    code = 1
+    try:
+        import psycopg
+
+        with psycopg.connect(**params) as conn:
+            conn.execute("SET synchronous_commit TO off")
+            try:
+                conn.execute("SET session_replication_role TO replica")
+            except psycopg.Error:
+                conn.rollback()
+            with conn.cursor() as cursor, cursor.copy(_copy_statement(columns, with_id=True)) as copy:
+                for chunk in chunks:
+                    written = 0
+                    for values in builder.chunk_rows(plan, chunk):
+                        row = [first_id + chunk * CHUNK + written]
+                        row += [values.get(attname, default) for attname, _, default in columns]
+                        copy.write_row(row)
+                        written += 1
+                    with done.get_lock():
+                        done.value += written
+        code = 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def copy_vacancies_parallel(builder, plan, progress):
+    """PostgreSQL, big loads: secondary indexes dropped, one forked process
+    and COPY connection per core, each generating its share of the chunks,
+    ids assigned from the row number (so the content does not depend on
+    which process finished first), then the indexes rebuilt two at a time,
+    the id sequence moved past the new rows, VACUUM ANALYZE."""
+    table = Vacancy._meta.db_table
+    columns = _copy_columns()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT COALESCE(MAX(id), 0) + 1 FROM {}")
+            .format(sql.Identifier(table))
+            .as_string(cursor.cursor)
+        )
+        first_id = cursor.fetchone()[0]
+        dropped = _secondary_indexes(cursor)
+        for name, _definition in dropped:
+            cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)).as_string(cursor.cursor))
+    params = connection.get_connection_params()
+    connection.close()
+    chunks = list(range(math.ceil(plan.count / CHUNK)))
+    context = multiprocessing.get_context("fork")
+    done = context.Value("q", 0)
+    children = [
+        context.Process(
+            target=_copy_worker, args=(builder, plan, chunks[k::WORKERS], first_id, columns, params, done)
+        )
+        for k in range(WORKERS)
+    ]
+    try:
+        for child in children:
+            child.start()
+        while any(child.is_alive() for child in children):
+            progress.update(done.value)
+            time.sleep(0.5)
+        for child in children:
+            child.join()
+        progress.update(done.value)
+        progress.finish()
+        failed = [child.exitcode for child in children if child.exitcode != 0]
+        if failed:
+            raise RuntimeError(f"COPY in einem Teilprozess fehlgeschlagen (Exit-Code {failed[0]}).")
+    finally:
+        copied = time.monotonic()
+        _build_indexes(dropped)
+    with connection.cursor() as cursor:
+        statement = sql.SQL("SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM {}))")
+        cursor.execute(statement.format(sql.Identifier(table)).as_string(cursor.cursor), [table])
+    _vacuum_analyze()
+    progress.stream.write(
+        f"COPY {copied - progress.started:.0f} s ({WORKERS} Prozesse), "
+        f"Indizes und Statistik {time.monotonic() - copied:.0f} s\n"
+    )
+    return done.value
+
+
 class DemoBuilder:
     def __init__(self, *, seed=42, stdout=None):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.stdout = stdout or sys.stdout
         self.texts = json.loads((DATA_DIR / "vacancy_texts.json").read_text(encoding="utf-8"))
@@ -235,7 +374,7 @@ class DemoBuilder:
         closing = rng.choice(texts["closings"]).format(company=company.name)
         return f"{text}\n\n{closing}"[:MAX_DESCRIPTION]
 
-    def vacancy(self, occupation, company, city, now, today):
+    def vacancy(self, occupation, company, city, now, today, number=0):
         """One vacancy's field values (attnames), as plain data: building
         model instances costs more than generating them."""
         rng = self.rng
@@ -299,7 +438,7 @@ class DemoBuilder:
             "valid_through": valid_through,
             "status": status,
             "published_at": published_at,
-            "external_id": f"DEMO-{rng.randint(10**7, 10**8 - 1)}",
+            "external_id": f"DEMO-{number:08d}",
             "salary_min": None,
             "salary_max": None,
             "salary_period": "",
@@ -311,45 +450,51 @@ class DemoBuilder:
         values["salary_monthly_max"] = _monthly(values["salary_max"], values["salary_period"])
         return values
 
-    def generate(self, count, companies, cities, weights, focus):
+    def plan(self, count, companies, cities, weights, focus):
         # Queried here, not in the generator: during COPY the connection
         # is busy, and a query from inside the loop would wait forever.
         occupations = list(Occupation.objects.order_by("pk"))
-        return self._generate(count, companies, cities, weights, focus, occupations)
+        return SimpleNamespace(
+            count=count,
+            companies=companies,
+            cities=cities,
+            weights=weights,
+            focus=focus,
+            occupations=occupations,
+            now=timezone.now(),
+            today=timezone.localdate(),
+        )
 
-    def _generate(self, count, companies, cities, weights, focus, occupations):
-        now, today = timezone.now(), timezone.localdate()
-        used_ids = set()
-        for i in range(count):
-            if focus and i % 10 == 0:
-                occupation, city = focus[(i // 10) % len(focus)]
+    def chunk_rows(self, plan, chunk):
+        """The rows of one chunk of CHUNK vacancies. Each chunk has its own
+        random stream derived from the seed, so any process can generate
+        any chunk and the content is the same however the work is split."""
+        self.rng = random.Random(self.seed * 1_000_003 + chunk)
+        for i in range(chunk * CHUNK, min((chunk + 1) * CHUNK, plan.count)):
+            if plan.focus and i % 10 == 0:
+                occupation, city = plan.focus[(i // 10) % len(plan.focus)]
             else:
-                occupation = self.rng.choice(occupations)
-                city = self.rng.choices(cities, weights=weights)[0]
-            values = self.vacancy(occupation, self.rng.choice(companies), city, now, today)
-            key = (values["company_id"], values["external_id"])
-            while key in used_ids:
-                values["external_id"] = f"DEMO-{self.rng.randint(10**7, 10**9)}"
-                key = (values["company_id"], values["external_id"])
-            used_ids.add(key)
-            yield values
+                occupation = self.rng.choice(plan.occupations)
+                city = self.rng.choices(plan.cities, weights=plan.weights)[0]
+            yield self.vacancy(occupation, self.rng.choice(plan.companies), city, plan.now, plan.today, i + 1)
+
+    def generate(self, plan):
+        for chunk in range(math.ceil(plan.count / CHUNK)):
+            yield from self.chunk_rows(plan, chunk)
 
     def vacancies(self, count, companies, cities, weights, focus):
         progress = Progress(count, "Stellen", self.stdout)
-        rows = self.generate(count, companies, cities, weights, focus)
+        plan = self.plan(count, companies, cities, weights, focus)
         if connection.vendor == "postgresql":
-            done = copy_vacancies(rows, count, progress)
-        else:
-            done = 0
-            for chunk in _chunks(rows, BATCH):
-                batch = []
-                for values in chunk:
-                    vacancy = Vacancy(**values)
-                    batch.append(vacancy)
-                Vacancy.objects.bulk_create(batch, batch_size=BATCH)
-                done += len(batch)
-                progress.update(done)
-            progress.finish()
+            if count >= PARALLEL_FROM:
+                return copy_vacancies_parallel(self, plan, progress)
+            return copy_vacancies(self.generate(plan), count, progress)
+        done = 0
+        for chunk in _chunks(self.generate(plan), BATCH):
+            Vacancy.objects.bulk_create([Vacancy(**values) for values in chunk], batch_size=BATCH)
+            done += len(chunk)
+            progress.update(done)
+        progress.finish()
         return done
 
     def profiles(self):

@@ -56,3 +56,40 @@ def test_demo_accounts_created_once_with_groups():
     assert User.objects.get(email="arbeitgeber@jobsite.example").company is not None
     assert "arbeitgeber@jobsite.example" in out.getvalue()
     assert Group.objects.get(name="Redaktion").permissions.filter(codename="change_careerprofile").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_seed_loads_the_same_content_as_one_connection(monkeypatch):
+    """The big-load path (forked COPY workers, indexes rebuilt afterwards)
+    writes exactly what the one-connection path writes for the same seed,
+    restores every index and moves the id sequence past the new rows."""
+    from django.db import connection
+
+    from jobsite import demo
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no COPY")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'listings_vacancy'")
+        indexes = cursor.fetchone()[0]
+    monkeypatch.setattr(demo, "CHUNK", 7)
+
+    call_command("seed_demo", "--vacancies", "40", "--seed", "3", stdout=io.StringIO())
+    single = snapshot()
+    Vacancy.objects.all().delete()
+    Company.objects.all().delete()
+    monkeypatch.setattr(demo, "PARALLEL_FROM", 30)
+    out = io.StringIO()
+    call_command("seed_demo", "--vacancies", "40", "--seed", "3", stdout=out)
+    assert "Prozesse" in out.getvalue()
+    assert snapshot() == single
+    assert len(single) == 40
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'listings_vacancy'")
+        assert cursor.fetchone()[0] == indexes
+    newest = Vacancy.objects.order_by("-pk").first()
+    copy = Vacancy.objects.get(pk=newest.pk)
+    copy.pk = None
+    copy.external_id = "NEU-1"
+    copy.save()
+    assert copy.pk > newest.pk
