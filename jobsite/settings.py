@@ -129,7 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
     # JIT compiles every search whose estimated cost passes jit_above_cost,
     # ~25 ms per query measured at 1,000,000 vacancies: more than the query.
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # Parallel workers make one search faster on an idle server and all of
+    # them slower under load: the web workers already keep every core busy.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the dev server read while a command writes.
