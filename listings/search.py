@@ -347,14 +347,47 @@ def _tsquery(words, prefix=True):
     return terms
 
 
-class _Keyword:
-    """The WHERE condition and the relevance expression for `q`."""
+# A keyword is looked for in titles, occupations and company names first;
+# descriptions are searched too only when that finds fewer than this many
+# live vacancies (within the place and `since`). At national scale a word
+# like "Buchhaltung" sits in 5 % of all descriptions: reading those rows to
+# rank them cost seconds, and a vacancy that only mentions the word in its
+# text is the weakest match anyway. Small result sets (and every test
+# corpus) always include description matches.
+WIDEN_BELOW = 50
 
-    def __init__(self, words):
+
+def _keyword_scope(keyword, base):
+    """(keyword, queryset) with the narrowest scope that still finds
+    WIDEN_BELOW vacancies; the capped COUNT stops at the 50th match."""
+    narrow = base.filter(keyword.condition())
+    if narrow.values("pk")[:WIDEN_BELOW].count() >= WIDEN_BELOW:
+        return keyword, narrow
+    keyword = keyword.widened()
+    return keyword, base.filter(keyword.condition())
+
+
+class _Keyword:
+    """The WHERE condition and the relevance expression for `q`. Scope
+    "title": title (PostgreSQL: `title_vector`, in the covering date index,
+    so the newest matches are found without reading table rows), occupation
+    and company; scope "all" adds the description (`search_vector`)."""
+
+    def __init__(self, words, scope="title"):
         self.words = words
+        self.scope = scope
         self.postgres = connection.vendor == "postgresql"
         self.occupations = match_occupations(words)
         self.companies = {i: _company_ids(word) or [] for i, word in enumerate(words)}
+
+    def widened(self):
+        wide = _Keyword.__new__(_Keyword)
+        wide.__dict__.update(self.__dict__, scope="all")
+        return wide
+
+    @property
+    def vector(self):
+        return "search_vector" if self.scope == "all" else "title_vector"
 
     def condition(self):
         if self.postgres:
@@ -363,10 +396,14 @@ class _Keyword:
         for index, word in enumerate(self.words):
             word_q = Q()
             for variant in spelling_variants(word):
-                word_q |= Q(title__icontains=variant) | Q(description__icontains=variant)
+                word_q |= Q(title__icontains=variant)
+                if self.scope == "all":
+                    word_q |= Q(description__icontains=variant)
                 if variant[:1].isalpha():
                     capital = variant[:1].upper() + variant[1:]
-                    word_q |= Q(title__contains=capital) | Q(description__contains=capital)
+                    word_q |= Q(title__contains=capital)
+                    if self.scope == "all":
+                        word_q |= Q(description__contains=capital)
             occupation_ids = self.occupations.exact.get(index, set()) | self.occupations.partial.get(
                 index, set()
             )
@@ -383,7 +420,7 @@ class _Keyword:
         # table has these column names among the joined ones.
         clauses, params = [], []
         for index, word in enumerate(self.words):
-            parts = ["search_vector @@ to_tsquery('german', %s)"]
+            parts = [f"{self.vector} @@ to_tsquery('german', %s)"]
             params.append(_tsquery([word])[0])
             if len(word) >= 4:
                 for variant in spelling_variants(word):
@@ -408,7 +445,7 @@ class _Keyword:
         companies = sorted({pk for ids in self.companies.values() for pk in ids})
         if self.postgres:
             sql = (
-                "ts_rank('{0.1, 0.2, 0.4, 1.0}', search_vector, to_tsquery('german', %s))"
+                f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', {self.vector}, to_tsquery('german', %s))"
                 " + 0.5 * word_similarity(%s, title)"
                 " + CASE WHEN occupation_id = ANY(%s) THEN 0.6"
                 " WHEN occupation_id = ANY(%s) THEN 0.2 ELSE 0 END"
@@ -692,11 +729,6 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
 
     keyword = None
     words = query_words(params.q)
-    if words:
-        keyword = _Keyword(words)
-        base = base.filter(keyword.condition())
-        result.spelling_suggestion = keyword.spelling_suggestion()
-
     distances = None
     if params.where:
         resolver = CityResolver()
@@ -718,6 +750,9 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
             if params.include_remote:
                 place_q |= Q(remote=Vacancy.Remote.FULL)
             base = base.filter(place_q)
+    if words:
+        keyword, base = _keyword_scope(_Keyword(words), base)
+        result.spelling_suggestion = keyword.spelling_suggestion()
 
     groups = _filter_groups(params, now)
     selected_ids = _selected_ids(params)

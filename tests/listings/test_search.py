@@ -472,12 +472,22 @@ def test_keyword_search_can_use_text_and_trigram_indexes(corpus):
     from listings.search import _Keyword
 
     assert "Seq Scan on listings_vacancy" not in _plan(_vacancy_queries(SearchParams(q="Koordinator"))[0])
-    # The keyword condition alone is answered from the GIN indexes.
-    condition = _Keyword(query_words("Koordinator")).condition()
-    sql, sql_params = Vacancy.objects.filter(condition).order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        plan = _plan(cursor.mogrify(sql, sql_params))
-    assert "vacancy_search_vector_gin" in plan
+    # The keyword condition alone is answered from indexes, never a table
+    # scan: the widened scope from the full-text GIN index; the title scope
+    # from the title-vector GIN index or, on a test-sized table, from the
+    # covering date index (which carries title and title_vector).
+    keyword = _Keyword(query_words("Koordinator"))
+    for scoped, indexes in (
+        (keyword, ("vacancy_title_vector_gin", "vacancy_search_window_idx")),
+        (keyword.widened(), ("vacancy_search_vector_gin",)),
+    ):
+        sql, sql_params = (
+            Vacancy.objects.filter(scoped.condition()).order_by().values("pk").query.sql_with_params()
+        )
+        with connection.cursor() as cursor:
+            plan = _plan(cursor.mogrify(sql, sql_params))
+        assert "Seq Scan on listings_vacancy" not in plan
+        assert any(index in plan for index in indexes), plan
     assert "vacancy_title_trgm_gin" in plan
 
 
@@ -498,3 +508,21 @@ def test_other_places_of_the_same_name_are_told_apart(client):
         population = f"{other.population:,}".replace(",", ".")  # German thousands separator
         assert f"where={other.slug}" in html
         assert f"Hagen ({other.state}, {population} Einwohner)" in html
+
+
+@pytest.mark.django_db
+def test_descriptions_are_searched_only_when_titles_find_few(monkeypatch):
+    from listings import search as search_module
+
+    monkeypatch.setattr(search_module, "WIDEN_BELOW", 3)
+    text_only = VacancyFactory(
+        title="Helfer Garten", description="Wir suchen Unterstützung für unsere Gärtnerei."
+    )
+    titled = [VacancyFactory(title=f"Gärtnerei-Mitarbeiter {i}") for i in range(2)]
+    # Two title matches are fewer than 3: the description match is added.
+    result = search(SearchParams(q="Gärtnerei"))
+    assert {v.pk for v in result.vacancies} == {text_only.pk, *(v.pk for v in titled)}
+    titled.append(VacancyFactory(title="Gärtnerei-Mitarbeiter 3"))
+    result = search(SearchParams(q="Gärtnerei"))
+    assert {v.pk for v in result.vacancies} == {v.pk for v in titled}
+    assert result.total == 3
