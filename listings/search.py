@@ -349,22 +349,14 @@ def _tsquery(words, prefix=True):
 
 # A keyword is looked for in titles, occupations and company names first;
 # descriptions are searched too only when that finds fewer than this many
-# live vacancies (within the place and `since`). At national scale a word
+# live vacancies (within the place and `since`, before the filters): the
+# first query's own result decides, no extra COUNT (a "LIMIT 50" count makes
+# PostgreSQL walk the whole date index when only 7 match). At national scale a word
 # like "Buchhaltung" sits in 5 % of all descriptions: reading those rows to
 # rank them cost seconds, and a vacancy that only mentions the word in its
 # text is the weakest match anyway. Small result sets (and every test
 # corpus) always include description matches.
 WIDEN_BELOW = 50
-
-
-def _keyword_scope(keyword, base):
-    """(keyword, queryset) with the narrowest scope that still finds
-    WIDEN_BELOW vacancies; the capped COUNT stops at the 50th match."""
-    narrow = base.filter(keyword.condition())
-    if narrow.values("pk")[:WIDEN_BELOW].count() >= WIDEN_BELOW:
-        return keyword, narrow
-    keyword = keyword.widened()
-    return keyword, base.filter(keyword.condition())
 
 
 class _Keyword:
@@ -750,8 +742,10 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
             if params.include_remote:
                 place_q |= Q(remote=Vacancy.Remote.FULL)
             base = base.filter(place_q)
+    unmatched = base
     if words:
-        keyword, base = _keyword_scope(_Keyword(words), base)
+        keyword = _Keyword(words)
+        base = base.filter(keyword.condition())
         result.spelling_suggestion = keyword.spelling_suggestion()
 
     groups = _filter_groups(params, now)
@@ -761,15 +755,19 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
     result.sort = "relevance" if rank else "date"
 
     if not facets and not rank:
-        return _direct_page(
-            result,
-            base.filter(_all_but(groups, None)),
-            page=page,
-            per_page=per_page,
-            max_pages=max_pages,
-            distances=distances,
-            count=count,
-        )
+        options = {"page": page, "per_page": per_page, "max_pages": max_pages, "distances": distances}
+        out_of_range = False
+        try:
+            _direct_page(result, base.filter(_all_but(groups, None)), count=count, **options)
+        except PageOutOfRange:
+            out_of_range = True
+        if keyword is not None and result.total < WIDEN_BELOW:
+            keyword = keyword.widened()
+            wide = unmatched.filter(keyword.condition()).filter(_all_but(groups, None))
+            _direct_page(result, wide, count=count, **options)
+        elif out_of_range:
+            raise PageOutOfRange
+        return result
 
     # One query fetches the small facet columns (and the relevance) of the
     # newest TOTAL_CAP + 1 matches; filters, facet counts (each leaving its
@@ -778,6 +776,10 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
     # once per search, not once per facet. Beyond TOTAL_CAP matches the
     # total reads "mehr als 10.000" and facets count the newest matches.
     rows = _window(base, keyword if rank else None)
+    if keyword is not None and len(rows) < WIDEN_BELOW:
+        keyword = keyword.widened()
+        base = unmatched.filter(keyword.condition())
+        rows = _window(base, keyword if rank else None)
     base_capped = len(rows) > TOTAL_CAP
     rows = rows[:TOTAL_CAP]
     matching, near = _split_by_filters(rows, predicates)
@@ -834,6 +836,7 @@ def _direct_page(result, queryset, *, page, per_page, max_pages, distances, coun
         total = ordered.values("pk")[: TOTAL_CAP + 1].count()
         result.total_capped = total > TOTAL_CAP
         total = min(total, TOTAL_CAP)
+        result.total = total  # known even when the page is out of range
     else:
         total = None
     reachable = min(total, max_pages * per_page) if total is not None else per_page

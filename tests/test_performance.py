@@ -38,7 +38,9 @@ BUDGETS = {
     "occupation hub": ("/beruf/it-projektkoordinator/", 8),
     "city hub": ("/jobs-in/hagen/", 11),
     "company page": (lambda data: data["company"].get_absolute_url(), 6),
-    "feed": ("/jobs/feed/rss/?q=Projektkoordinator", 7),
+    # Few title matches in this small corpus: the descriptions are searched
+    # too (listings.search.WIDEN_BELOW), one COUNT and one page query more.
+    "feed": ("/jobs/feed/rss/?q=Projektkoordinator", 9),
 }
 
 PLACES = ["hagen", "dortmund", "schwerte", "iserlohn", "wetter-ruhr", "herdecke"]
