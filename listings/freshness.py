@@ -73,6 +73,28 @@ def _on_change(sender, **kwargs):
     bump()
 
 
+# Places change almost never (a geonames reload, an editor fixing a
+# coordinate); what search derives from them (which place a "Wo" means, the
+# places within a radius) is cached under their own version, which only
+# their changes move.
+PLACES_KEY = "listings:places-version"
+
+
+def places_version():
+    value = cache.get(PLACES_KEY)
+    if value is None:
+        cache.add(PLACES_KEY, int(time.time() * 1000), timeout=None)
+        value = cache.get(PLACES_KEY, 0)
+    return value
+
+
+def bump_places(*args, **kwargs):
+    try:
+        cache.incr(PLACES_KEY)
+    except ValueError:
+        cache.set(PLACES_KEY, int(time.time() * 1000), timeout=None)
+
+
 def connect_signals():
     from listings.models import City, Company, Occupation, Vacancy
 
@@ -80,3 +102,5 @@ def connect_signals():
         uid = f"listings.freshness.{model.__name__}"
         receiver(post_save, sender=model, dispatch_uid=uid + ".save")(_on_change)
         receiver(post_delete, sender=model, dispatch_uid=uid + ".delete")(_on_change)
+    receiver(post_save, sender=City, dispatch_uid="listings.freshness.places.save")(bump_places)
+    receiver(post_delete, sender=City, dispatch_uid="listings.freshness.places.delete")(bump_places)

@@ -245,6 +245,30 @@ def cities_within(city, radius):
     return distances
 
 
+PLACE_CACHE_SECONDS = 3600
+
+
+def _place(where, radius):
+    """(City or None, other places of that name, {city_id: km} within
+    `radius`) for a "Wo" value; cached under the places' own version
+    (listings/freshness.py), since every search near the same place asks
+    the same three queries."""
+    wanted = hashlib.sha1(f"{normalize_key(where)}|{radius}".encode(), usedforsecurity=False).hexdigest()
+    key = f"search:place:{freshness.places_version()}:{wanted}"
+    found = cache.get(key)
+    if found is None:
+        city = CityResolver().resolve(where)
+        if city is None:
+            found = (None, [], None)
+        else:
+            alternatives = list(
+                City.objects.filter(name_key=city.name_key).exclude(pk=city.pk).order_by("-population")[:5]
+            )
+            found = (city, alternatives, cities_within(city, radius))
+        cache.set(key, found, PLACE_CACHE_SECONDS)
+    return found
+
+
 def place_suggestions(text, limit=5):
     """Places spelled like an unknown `where` (prefix, then similarity)."""
     key = normalize_key(text)
@@ -268,8 +292,10 @@ def place_suggestions(text, limit=5):
 
 
 # -- filters ---------------------------------------------------------------
-def _filter_groups(params, now):
-    """One Q per facet group, so each facet can leave its own out."""
+def _filter_groups(params, now, selected_ids):
+    """One Q per facet group, so each facet can leave its own out.
+    Occupation and company by id, not by a join on the slug: only then can
+    PostgreSQL walk one occupation's newest vacancies in its own index."""
     groups = {}
     if params.employment_types:
         q = Q()
@@ -293,10 +319,10 @@ def _filter_groups(params, now):
         groups["salary"] = salary
     if params.published_within:
         groups["days"] = Q(published_at__gte=now - timezone.timedelta(days=params.published_within))
-    if params.occupation:
-        groups["occupation"] = Q(occupation__slug=params.occupation)
-    if params.company:
-        groups["company"] = Q(company__slug=params.company)
+    if "occupation" in selected_ids:
+        groups["occupation"] = Q(occupation_id=selected_ids["occupation"])
+    if "company" in selected_ids:
+        groups["company"] = Q(company_id=selected_ids["company"])
     return groups
 
 
@@ -723,8 +749,7 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
     words = query_words(params.q)
     distances = None
     if params.where:
-        resolver = CityResolver()
-        city = resolver.resolve(params.where)
+        city, alternatives, distances = _place(params.where, max(0, params.radius))
         if city is None:
             result.messages.append(
                 _("Den Ort „%(place)s“ kennen wir nicht. Bitte prüfen Sie die Schreibweise.")
@@ -734,10 +759,7 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
             base = base.none()
         else:
             result.city = city
-            result.city_alternatives = list(
-                City.objects.filter(name_key=city.name_key).exclude(pk=city.pk).order_by("-population")[:5]
-            )
-            distances = cities_within(city, max(0, params.radius))
+            result.city_alternatives = alternatives
             place_q = Q(city_id__in=sorted(distances))
             if params.include_remote:
                 place_q |= Q(remote=Vacancy.Remote.FULL)
@@ -748,8 +770,8 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
         base = base.filter(keyword.condition())
         result.spelling_suggestion = keyword.spelling_suggestion()
 
-    groups = _filter_groups(params, now)
     selected_ids = _selected_ids(params)
+    groups = _filter_groups(params, now, selected_ids)
     predicates = _predicates(params, now, selected_ids)
     rank = keyword is not None and params.sort != "date"
     result.sort = "relevance" if rank else "date"

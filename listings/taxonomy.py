@@ -97,6 +97,7 @@ def load_cities():
         batch_size=2000,
     )
     freshness.bump()  # bulk writes send no signals
+    freshness.bump_places()
     return len(to_create), len(to_update)
 
 
