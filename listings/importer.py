@@ -9,6 +9,8 @@ same file changes nothing."""
 
 import datetime
 import json
+import queue
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -292,28 +294,79 @@ def import_vacancies(stream, *, publish=False, company=None, progress=None):
     records' own company data is ignored."""
     report = ImportReport()
     validator = RecordValidator(company=company)
-    batch = []
-    for position, record in iter_records(stream, report):
-        if isinstance(record, RecordError):
-            report.rejected.append((position, str(record)))
-            continue
-        try:
-            values, warnings = validator.validate(record)
-        except RecordError as exc:
-            report.rejected.append((position, str(exc)))
-            continue
-        report.warnings += [(position, w) for w in warnings]
-        batch.append((position, values))
-        if len(batch) >= BATCH_SIZE:
-            _write_batch(batch, report, publish=publish, company=company)
-            batch = []
-            if progress:
-                progress(report)
-    if batch:
-        _write_batch(batch, report, publish=publish, company=company)
-        if progress:
-            progress(report)
+    with _BatchWriter(report, publish=publish, company=company) as writer:
+        batch = []
+        for position, record in iter_records(stream, report):
+            if isinstance(record, RecordError):
+                report.rejected.append((position, str(record)))
+                continue
+            try:
+                values, warnings = validator.validate(record)
+            except RecordError as exc:
+                report.rejected.append((position, str(exc)))
+                continue
+            report.warnings += [(position, w) for w in warnings]
+            batch.append((position, values))
+            if len(batch) >= BATCH_SIZE:
+                writer.write(batch)
+                batch = []
+                if progress:
+                    progress(report)
+        if batch:
+            writer.write(batch)
+    if progress:
+        progress(report)
     return report
+
+
+class _BatchWriter:
+    """Writes batches in order. On PostgreSQL, outside a transaction (the
+    command, not a test or a request), one thread with its own connection
+    writes batch N while this one parses and validates batch N+1: the COPY
+    (to_tsvector, index upkeep) and the Python work then overlap instead of
+    taking turns. Each batch is its own transaction either way; the writer
+    queue holds one batch, so memory stays at two batches."""
+
+    def __init__(self, report, *, publish, company):
+        self.report, self.publish, self.company = report, publish, company
+        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.queue = None
+        self.error = None
+
+    def __enter__(self):
+        if self.threaded:
+            self.queue = queue.Queue(maxsize=1)
+            self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+            self.thread.start()
+        return self
+
+    def _run(self):
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    _write_batch(batch, self.report, publish=self.publish, company=self.company)
+        except Exception as exc:  # handed to the reading thread in __exit__
+            self.error = exc
+            while self.queue.get() is not None:  # let the reader finish
+                pass
+        finally:
+            connection.close()
+
+    def write(self, batch):
+        if not self.threaded:
+            _write_batch(batch, self.report, publish=self.publish, company=self.company)
+            return
+        if self.error is not None:
+            raise self.error
+        self.queue.put(batch)
+
+    def __exit__(self, *exc_info):
+        if self.threaded:
+            self.queue.put(None)
+            self.thread.join()
+            if self.error is not None and exc_info[0] is None:
+                raise self.error
+        return False
 
 
 def _companies_for(batch, forced):

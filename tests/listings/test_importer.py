@@ -137,3 +137,38 @@ def test_command_exit_status_and_output(tmp_path, capsys):
     good.write_text(json.dumps([record()]), encoding="utf-8")
     call_command("import_vacancies", str(good), "--publish")
     assert "0 neu, 0 aktualisiert, 1 unverändert, 0 abgelehnt" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_big_postgres_import_writes_batches_on_a_second_connection(monkeypatch):
+    """Outside a transaction on PostgreSQL a writer thread stores batch N
+    while batch N+1 is validated: every record lands once, in order, and a
+    second run finds them unchanged; a failing batch stops the import."""
+    from django.db import connection
+
+    from listings import importer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the writer thread needs a second connection")
+    monkeypatch.setattr(importer, "BATCH_SIZE", 10)
+    records = [record(external_id=f"T-{n}", title=f"Fachkraft {n}") for n in range(35)]
+    first = importer.import_vacancies(jsonl(*records), publish=True)
+    assert (first.created, first.updated, first.rejected) == (35, 0, [])
+    assert Vacancy.objects.filter(external_id__startswith="T-").count() == 35
+    again = importer.import_vacancies(jsonl(*records), publish=True)
+    assert (again.created, again.unchanged) == (0, 35)
+
+    calls = []
+    original = importer._write_batch
+
+    def failing(batch, report, **kwargs):
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise RuntimeError("Datenbank weg")
+        return original(batch, report, **kwargs)
+
+    monkeypatch.setattr(importer, "_write_batch", failing)
+    more = [record(external_id=f"U-{n}", title=f"Helfer {n}") for n in range(35)]
+    with pytest.raises(RuntimeError, match="Datenbank weg"):
+        importer.import_vacancies(jsonl(*more), publish=True)
+    assert Vacancy.objects.filter(external_id__startswith="U-").count() == 10
