@@ -15,6 +15,8 @@
 #   BENCH_SEED=20261124      seed of the request mix (the data seed is seed_demo's default)
 #   BENCH_PAGES="search vacancy ..."  page types to run (default: all)
 #   BENCH_EXPLAIN=1          EXPLAIN ANALYZE the slowest search shapes afterwards
+#   BENCH_IMPORT=100000      records for the import_vacancies measurement (0: skip); imported
+#                            into a copy of the bench database, which is dropped afterwards
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -157,12 +159,34 @@ stop
 trap - EXIT
 
 FLUSHED=$($PY manage.py flush_stats 2>&1 | tail -1)
+
+# -- import --------------------------------------------------------------
+IMPORT_N=${BENCH_IMPORT:-100000}
+IMPORT_S=None
+if [ "$IMPORT_N" -gt 0 ]; then
+    say "import_vacancies: $IMPORT_N records into a copy of $DB"
+    $PY scripts/bench/import_file.py "$IMPORT_N" "$OUT/import.jsonl"
+    $PY -c "
+import psycopg
+with psycopg.connect('$PG/postgres', autocommit=True) as c:
+    c.execute('DROP DATABASE IF EXISTS \"${DB}_import\"')
+    c.execute('CREATE DATABASE \"${DB}_import\" TEMPLATE \"$DB\"')"
+    started=$(date +%s.%N)
+    DATABASE_URL="$PG/${DB}_import" $PY manage.py import_vacancies "$OUT/import.jsonl" --publish | tail -1
+    IMPORT_S=$($PY -c "import time; print(round(time.time() - $started, 1))")
+    $PY -c "
+import psycopg
+with psycopg.connect('$PG/postgres', autocommit=True) as c:
+    c.execute('DROP DATABASE IF EXISTS \"${DB}_import\"')"
+    rm -f "$OUT/import.jsonl"
+fi
 $PY -c "
 import json, subprocess, datetime
 json.dump({
     'vacancies': $VACANCIES, 'duration_s': $DURATION, 'warmup_s': $WARMUP,
     'connections': $CONNECTIONS, 'threads': $THREADS, 'workers': $WORKERS,
     'seed': $BENCH_SEED, 'load_s': $LOAD_S, 'flushed': '''$FLUSHED''',
+    'import_records': $IMPORT_N, 'import_s': $IMPORT_S,
     'commit': subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip(),
     'started': datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M UTC'),
     'tool': 'wrk ' + ' '.join(['-t$THREADS', '-c$CONNECTIONS', '-d${DURATION}s', '-s scripts/bench/replay.lua']),

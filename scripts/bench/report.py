@@ -17,6 +17,8 @@ TARGETS = {
     "home": (500, 50, 100),
 }
 MEMORY_TARGET_MB = 150
+LOAD_TARGET_S = 180  # seed_demo --vacancies 1000000
+IMPORT_TARGET_RATE = 2000  # records/s on a 100,000-record file
 ORDER = [
     "search",
     "search_keyword",
@@ -74,6 +76,16 @@ def main():
         f"Worker RSS after the run (MB): {', '.join(map(str, workers_mb))} "
         f"(target <= {MEMORY_TARGET_MB}: {'yes' if worst <= MEMORY_TARGET_MB else 'NO'})",
     ]
+    if meta.get("load_s"):
+        ok = meta["load_s"] < LOAD_TARGET_S
+        lines.append(f"seed_demo: {meta['load_s']} s (target < {LOAD_TARGET_S} s: {'yes' if ok else 'NO'})")
+    if meta.get("import_s"):
+        rate = meta["import_records"] / meta["import_s"]
+        ok = rate >= IMPORT_TARGET_RATE
+        lines.append(
+            f"import_vacancies: {meta['import_records']:,} records in {meta['import_s']} s = {rate:,.0f}/s "
+            f"(target >= {IMPORT_TARGET_RATE}/s: {'yes' if ok else 'NO'})"
+        )
     if meta.get("flushed"):
         lines.append(f"flush_stats: {meta['flushed']}")
     text = "\n".join(lines) + "\n"
