@@ -81,8 +81,9 @@ class SearchResult:
     related_occupations: list = field(default_factory=list)  # Occupations for the empty state
     wider_radius: int | None = None  # a radius that would give results (empty state)
     wider_radius_total: int = 0
-    # True when facet counts cover only the newest TOTAL_CAP matches.
+    # True when facet counts cover only the newest `facets_window` matches.
     facets_sampled: bool = False
+    facets_window: int = 0
 
 
 class PageOutOfRange(Exception):
@@ -94,6 +95,11 @@ MAX_WORD_LENGTH = 40
 MAX_PAGES = 50
 # Exact totals up to here; above it the page says "mehr als 10.000 Jobs".
 TOTAL_CAP = 10_000
+# Facets and relevance are worked out over the newest WINDOW matches (at
+# least as many as the deepest page shows); the total is counted apart, up
+# to TOTAL_CAP. Reading 10,000 rows per search cost more than everything
+# else on the page together at 1,000,000 vacancies.
+WINDOW = 2_000
 RADIUS_STEPS = (10, 25, 50, 100, 200)
 PUBLISHED_WITHIN_DAYS = (1, 3, 7, 14, 30)
 TOP_N = 10
@@ -707,6 +713,7 @@ _CACHED_FIELDS = (
     "wider_radius",
     "wider_radius_total",
     "facets_sampled",
+    "facets_window",
 )
 
 
@@ -783,6 +790,7 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
 
     if not facets and not rank:
         options = {"page": page, "per_page": per_page, "max_pages": max_pages, "distances": distances}
+        options["selective"] = keyword is not None and keyword.selective
         out_of_range = False
         try:
             _direct_page(result, base.filter(_all_but(groups, None)), count=count, **options)
@@ -797,33 +805,40 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
         return result
 
     # One query fetches the small facet columns (and the relevance) of the
-    # newest TOTAL_CAP + 1 matches; filters, facet counts (each leaving its
-    # own group out), the total and the order of the pages are then worked
-    # out from these rows, so the expensive text and place conditions run
-    # once per search, not once per facet. Beyond TOTAL_CAP matches the
-    # total reads "mehr als 10.000" and facets count the newest matches.
+    # newest WINDOW + 1 matches; filters, facet counts (each leaving its own
+    # group out) and the order of the pages are then worked out from these
+    # rows, so the expensive text and place conditions run once per search,
+    # not once per facet. With more matches than that, the facets say they
+    # count the newest WINDOW, and the total is counted on its own (up to
+    # TOTAL_CAP, "mehr als 10.000 Jobs" beyond).
+    window = max(WINDOW, max_pages * per_page)
     selective = keyword is not None and keyword.selective
-    rows = _window(base, keyword if rank else None, selective=selective)
+    rows = _window(base, keyword if rank else None, selective=selective, limit=window + 1)
     if keyword is not None and len(rows) < WIDEN_BELOW:
         keyword = keyword.widened()
         base = unmatched.filter(keyword.condition())
-        rows = _window(base, keyword if rank else None, selective=selective)
-    base_capped = len(rows) > TOTAL_CAP
-    rows = rows[:TOTAL_CAP]
+        rows = _window(base, keyword if rank else None, selective=selective, limit=window + 1)
+    base_capped = len(rows) > window
+    rows = rows[:window]
     matching, near = _split_by_filters(rows, predicates)
     if facets:
         result.facets = _facets(matching, near, params, now, selected_ids)
         result.facets_sampled = base_capped
+        result.facets_window = window
+    filtered = base.filter(_all_but(groups, None))
+    more = base_capped
     if base_capped and predicates:
         # The filters may pick vacancies beyond the newest window: ask again.
-        matching = _window(
-            base.filter(_all_but(groups, None)), keyword if rank else None, selective=selective
-        )
-        result.total_capped = len(matching) > TOTAL_CAP
-        matching = matching[:TOTAL_CAP]
+        matching = _window(filtered, keyword if rank else None, selective=selective, limit=window + 1)
+        more = len(matching) > window
+        matching = matching[:window]
+    if more:
+        counted = filtered.order_by().values("pk")[: TOTAL_CAP + 1].count()
+        result.total_capped = counted > TOTAL_CAP
+        result.total = total = min(counted, TOTAL_CAP)
     else:
-        result.total_capped = base_capped
-    result.total = total = len(matching)
+        result.total_capped = False
+        result.total = total = len(matching)
     if rank:
         matching.sort(key=lambda row: (-row[_RELEVANCE], -_timestamp(row), -row[_PK]))
 
@@ -847,8 +862,8 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
     return result
 
 
-def _window(queryset, keyword, *, selective=False):
-    """The facet columns (and relevance) of the newest TOTAL_CAP + 1 matches.
+def _window(queryset, keyword, *, selective=False, limit):
+    """The facet columns (and relevance) of the newest `limit` matches.
 
     `selective`: the keyword names an occupation, so its matches are a small
     share of all vacancies. PostgreSQL's estimate for "text OR trigram OR
@@ -864,19 +879,24 @@ def _window(queryset, keyword, *, selective=False):
         queryset = queryset.order_by("-published_at", "-id")
     if keyword is not None:
         queryset = queryset.annotate(relevance=keyword.rank())
-        return list(queryset.values_list(*FACET_COLUMNS, "relevance")[: TOTAL_CAP + 1])
-    return list(queryset.values_list(*FACET_COLUMNS)[: TOTAL_CAP + 1])
+        return list(queryset.values_list(*FACET_COLUMNS, "relevance")[:limit])
+    return list(queryset.values_list(*FACET_COLUMNS)[:limit])
 
 
-def _direct_page(result, queryset, *, page, per_page, max_pages, distances, count):
+def _direct_page(result, queryset, *, page, per_page, max_pages, distances, count, selective=False):
     """Without facets and ranking (vacancy pages, career pages, hubs, feeds,
     alerts): a capped COUNT (skipped when the caller shows no total) and the
     page's ids in date order, both answered from indexes
     (vacancy_occ_published_idx for occupation pages, the covering
     date index otherwise); no window of facet columns."""
-    ordered = queryset.order_by("-published_at", "-id")
+    if selective and connection.vendor == "postgresql":
+        # See _window: few matches, collected from the indexes, then sorted.
+        ordered = queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
+    else:
+        ordered = queryset.order_by("-published_at", "-id")
     if count:
-        total = ordered.values("pk")[: TOTAL_CAP + 1].count()
+        # No ORDER BY in the count: any TOTAL_CAP + 1 rows will do.
+        total = queryset.order_by().values("pk")[: TOTAL_CAP + 1].count()
         result.total_capped = total > TOTAL_CAP
         total = min(total, TOTAL_CAP)
         result.total = total  # known even when the page is out of range

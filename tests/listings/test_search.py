@@ -283,12 +283,25 @@ def test_facets_in_few_queries(mixed, django_assert_num_queries):
 
 
 def test_huge_result_sets_are_capped(mixed, monkeypatch):
-    monkeypatch.setattr("listings.search.TOTAL_CAP", 3)
-    result = search(SearchParams(q="IT Projektkoordinator"))
-    assert (result.total, result.total_capped, result.facets_sampled) == (3, True, True)
-    # Ranking and facets look at the newest three matches: A, D, B.
+    from django.core.cache import cache
+
+    params = SearchParams(q="IT Projektkoordinator")
+    everything = search(params)
+    assert not everything.facets_sampled and everything.total > 3
+    # More matches than the window: ranking and facets look at the newest
+    # three (A, D, B) and say so; the total is still counted exactly.
+    monkeypatch.setattr("listings.search.WINDOW", 3)
+    cache.clear()
+    result = search(params, per_page=3, max_pages=1)
+    assert (result.total, result.total_capped, result.facets_sampled) == (everything.total, False, True)
+    assert result.facets_window == 3
     assert sorted(titles(result)) == ["A", "B", "D"]
     assert sum(count for _value, _label, count, _selected in result.facets["contract"]) == 3
+    # Beyond TOTAL_CAP the total says "more than".
+    monkeypatch.setattr("listings.search.TOTAL_CAP", 3)
+    cache.clear()
+    result = search(params, per_page=3, max_pages=1)
+    assert (result.total, result.total_capped) == (3, True)
 
 
 def test_since_keeps_newer_only(mixed):
