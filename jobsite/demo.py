@@ -21,6 +21,7 @@ from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 from psycopg import sql
 
+from jobsite.dbthreads import use_database_of
 from jobsite.text import german_slugify
 from listings import freshness
 from listings.models import City, Company, Occupation, Vacancy
@@ -145,8 +146,10 @@ def _build_indexes(definitions):
     heavy = [d for _, d in definitions if "search_vector" in d]
     rest = [d for _, d in definitions if "search_vector" not in d]
     errors = []
+    settings_dict = dict(connection.settings_dict)
 
     def build(statements):
+        use_database_of(settings_dict, connection.alias)
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SET maintenance_work_mem TO '512MB'")

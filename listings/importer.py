@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from psycopg import sql
 
+from jobsite.dbthreads import use_database_of
 from jobsite.text import german_slugify, strip_control_chars
 from listings import freshness
 from listings.models import City, Company, Vacancy
@@ -330,6 +331,10 @@ class _BatchWriter:
     def __init__(self, report, *, publish, company):
         self.report, self.publish, self.company = report, publish, company
         self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        # The writer's connection must reach the same database as ours (under
+        # the test runner, settings still name the non-test database).
+        self.settings_dict = dict(connection.settings_dict)
+        self.alias = connection.alias
         self.queue = None
         self.error = None
 
@@ -341,6 +346,7 @@ class _BatchWriter:
         return self
 
     def _run(self):
+        use_database_of(self.settings_dict, self.alias)
         try:
             while (batch := self.queue.get()) is not None:
                 if self.error is None:
