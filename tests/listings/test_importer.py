@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from listings.importer import import_vacancies
-from listings.models import Company, Vacancy
+from listings.models import City, Company, Vacancy
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +150,13 @@ def test_big_postgres_import_writes_batches_on_a_second_connection(monkeypatch):
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: the writer thread needs a second connection")
+    from listings.taxonomy import load_cities, load_occupations
+
+    # pytest-django runs transactional tests last, after the browser tests,
+    # whose flush took the taxonomy with it.
+    if not City.objects.filter(slug="hagen").exists():
+        load_cities()
+        load_occupations()
     monkeypatch.setattr(importer, "BATCH_SIZE", 10)
     records = [record(external_id=f"T-{n}", title=f"Fachkraft {n}") for n in range(35)]
     first = importer.import_vacancies(jsonl(*records), publish=True)
