@@ -30,14 +30,25 @@ GENERATION_KEY = "listings:generation"
 CACHE_SECONDS = 600
 
 
-def generation():
-    value = cache.get(GENERATION_KEY)
+def _read(key):
+    value = cache.get(key)
     if value is None:
-        # A start value from the clock: after a cache flush the counter never
+        # A start value from the clock: after a cache flush a counter never
         # comes back to a number whose keys may still be around.
-        cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
-        value = cache.get(GENERATION_KEY, 0)
+        cache.add(key, int(time.time() * 1000), timeout=None)
+        value = cache.get(key, 0)
     return value
+
+
+def _increment(key):
+    try:
+        cache.incr(key)
+    except ValueError:  # not set yet (or evicted): start from the clock
+        cache.set(key, int(time.time() * 1000), timeout=None)
+
+
+def generation():
+    return _read(GENERATION_KEY)
 
 
 def key_prefix():
@@ -48,10 +59,7 @@ def key_prefix():
 
 
 def _bump_now():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): start from the clock
-        cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+    _increment(GENERATION_KEY)
 
 
 def bump():
@@ -69,7 +77,8 @@ def bump():
         transaction.on_commit(_bump_now)
 
 
-def _on_change(sender, **kwargs):
+def on_change(sender, **kwargs):
+    """Signal receiver: any save or delete of a model shown with live data."""
     bump()
 
 
@@ -81,18 +90,11 @@ PLACES_KEY = "listings:places-version"
 
 
 def places_version():
-    value = cache.get(PLACES_KEY)
-    if value is None:
-        cache.add(PLACES_KEY, int(time.time() * 1000), timeout=None)
-        value = cache.get(PLACES_KEY, 0)
-    return value
+    return _read(PLACES_KEY)
 
 
 def bump_places(*args, **kwargs):
-    try:
-        cache.incr(PLACES_KEY)
-    except ValueError:
-        cache.set(PLACES_KEY, int(time.time() * 1000), timeout=None)
+    _increment(PLACES_KEY)
 
 
 def connect_signals():
@@ -100,7 +102,7 @@ def connect_signals():
 
     for model in (Vacancy, Company, Occupation, City):
         uid = f"listings.freshness.{model.__name__}"
-        receiver(post_save, sender=model, dispatch_uid=uid + ".save")(_on_change)
-        receiver(post_delete, sender=model, dispatch_uid=uid + ".delete")(_on_change)
+        receiver(post_save, sender=model, dispatch_uid=uid + ".save")(on_change)
+        receiver(post_delete, sender=model, dispatch_uid=uid + ".delete")(on_change)
     receiver(post_save, sender=City, dispatch_uid="listings.freshness.places.save")(bump_places)
     receiver(post_delete, sender=City, dispatch_uid="listings.freshness.places.delete")(bump_places)

@@ -19,6 +19,7 @@ How a keyword query matches (issue #3):
   description-only hits.
 """
 
+import copy
 import difflib
 import hashlib
 import heapq
@@ -405,8 +406,8 @@ class _Keyword:
         self.companies = {i: _company_ids(word) or [] for i, word in enumerate(words)}
 
     def widened(self):
-        wide = _Keyword.__new__(_Keyword)
-        wide.__dict__.update(self.__dict__, scope="all")
+        wide = copy.copy(self)
+        wide.scope = "all"
         return wide
 
     @property
@@ -726,7 +727,7 @@ def _cache_key(params, options):
 def _to_cache(result):
     return {
         "ids": [vacancy.pk for vacancy in result.vacancies],
-        "distances": {vacancy.pk: vacancy.distance_km for vacancy in result.vacancies},
+        "distances": {vacancy.city_id: vacancy.distance_km for vacancy in result.vacancies},
         "count": result.page.paginator.count,
         "per_page": result.page.paginator.per_page,
         "number": result.page.number,
@@ -738,16 +739,22 @@ def _from_cache(data):
     result = SearchResult(vacancies=[], total=0, page=None)
     for name in _CACHED_FIELDS:
         setattr(result, name, data[name])
-    # The paginator only needs the length; the page's rows are loaded fresh
-    # (one query), so a changed title or logo shows without a new search.
+    # The page's rows are loaded fresh (one query), so a changed title or
+    # logo shows without a new search.
     page_obj = Paginator(range(data["count"]), data["per_page"]).page(data["number"])
-    loaded = Vacancy.objects.select_related("company", "city", "occupation").in_bulk(data["ids"])
-    page_obj.object_list = [loaded[pk] for pk in data["ids"] if pk in loaded]
+    _fill_page(result, page_obj, data["ids"], data["distances"])
+    return result
+
+
+def _fill_page(result, page_obj, ids, distances):
+    """The page's vacancies in `ids` order, with company, city and occupation
+    in one query, and their distance ({city_id: km}, or None without a place)."""
+    loaded = Vacancy.objects.select_related("company", "city", "occupation").in_bulk(ids)
+    page_obj.object_list = [loaded[pk] for pk in ids if pk in loaded]
     for vacancy in page_obj.object_list:
-        vacancy.distance_km = data["distances"].get(vacancy.pk)
+        vacancy.distance_km = None if distances is None else distances.get(vacancy.city_id)
     result.page = page_obj
     result.vacancies = list(page_obj.object_list)
-    return result
 
 
 def _search(params, *, page, per_page, facets, since, max_pages, count):
@@ -842,41 +849,37 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
     if rank:
         matching.sort(key=lambda row: (-row[_RELEVANCE], -_timestamp(row), -row[_PK]))
 
-    paginator = Paginator(matching, per_page)
-    reachable = min(total, max_pages * per_page)
-    paginator.__dict__["count"] = reachable  # the deepest page we offer
+    reachable = min(total, max_pages * per_page)  # the deepest page we offer
     result.depth_capped = total > reachable or result.total_capped
-    if page > max(1, paginator.num_pages):
+    paginator = Paginator(range(reachable), per_page)
+    if page > paginator.num_pages:
         raise PageOutOfRange
     page_obj = paginator.page(page)
-    ids = [row[_PK] for row in page_obj.object_list]
-    loaded = Vacancy.objects.select_related("company", "city", "occupation").in_bulk(ids)
-    page_obj.object_list = [loaded[pk] for pk in ids if pk in loaded]
-    result.page = page_obj
-    result.vacancies = list(page_obj.object_list)
-    for vacancy in result.vacancies:
-        vacancy.distance_km = None if distances is None else distances.get(vacancy.city_id)
+    ids = [row[_PK] for row in matching[page_obj.start_index() - 1 : page_obj.end_index()]]
+    _fill_page(result, page_obj, ids, distances)
 
     if total == 0:
         _empty_state(result, params, base, groups, keyword, distances)
     return result
 
 
-def _window(queryset, keyword, *, selective=False, limit):
-    """The facet columns (and relevance) of the newest `limit` matches.
-
-    `selective`: the keyword names an occupation, so its matches are a small
-    share of all vacancies. PostgreSQL's estimate for "text OR trigram OR
-    occupation" is then far too high, and it walks the date index through
-    the whole table looking for them (9 s for "Küchenhilfe" at 1,000,000
-    vacancies). Ordering NULLS LAST, which no index provides (and which
-    changes nothing: live vacancies have a publication date), makes it
-    collect the matches from the GIN and occupation indexes and sort just
-    those (0.1 s)."""
+def _newest_first(queryset, selective):
+    """Newest first. `selective`: the keyword names an occupation, so its
+    matches are a small share of all vacancies. PostgreSQL's estimate for
+    "text OR trigram OR occupation" is then far too high, and it walks the
+    date index through the whole table looking for them (9 s for
+    "Küchenhilfe" at 1,000,000 vacancies). Ordering NULLS LAST, which no
+    index provides (and which changes nothing: live vacancies have a
+    publication date), makes it collect the matches from the GIN and
+    occupation indexes and sort just those (0.1 s)."""
     if selective and connection.vendor == "postgresql":
-        queryset = queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
-    else:
-        queryset = queryset.order_by("-published_at", "-id")
+        return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
+    return queryset.order_by("-published_at", "-id")
+
+
+def _window(queryset, keyword, *, selective=False, limit):
+    """The facet columns (and relevance) of the newest `limit` matches."""
+    queryset = _newest_first(queryset, selective)
     if keyword is not None:
         queryset = queryset.annotate(relevance=keyword.rank())
         return list(queryset.values_list(*FACET_COLUMNS, "relevance")[:limit])
@@ -889,11 +892,7 @@ def _direct_page(result, queryset, *, page, per_page, max_pages, distances, coun
     page's ids in date order, both answered from indexes
     (vacancy_occ_published_idx for occupation pages, the covering
     date index otherwise); no window of facet columns."""
-    if selective and connection.vendor == "postgresql":
-        # See _window: few matches, collected from the indexes, then sorted.
-        ordered = queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
-    else:
-        ordered = queryset.order_by("-published_at", "-id")
+    ordered = _newest_first(queryset, selective)
     if count:
         # No ORDER BY in the count: any TOTAL_CAP + 1 rows will do.
         total = queryset.order_by().values("pk")[: TOTAL_CAP + 1].count()
@@ -912,13 +911,7 @@ def _direct_page(result, queryset, *, page, per_page, max_pages, distances, coun
         total = reachable = len(page_ids)
     result.total = total
     result.depth_capped = total > reachable or result.total_capped
-    page_obj = Paginator(range(reachable), per_page).page(page)
-    loaded = Vacancy.objects.select_related("company", "city", "occupation").in_bulk(page_ids)
-    page_obj.object_list = [loaded[pk] for pk in page_ids if pk in loaded]
-    result.page = page_obj
-    result.vacancies = page_obj.object_list
-    for vacancy in result.vacancies:
-        vacancy.distance_km = None if distances is None else distances.get(vacancy.city_id)
+    _fill_page(result, Paginator(range(reachable), per_page).page(page), page_ids, distances)
     return result
 
 

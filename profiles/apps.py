@@ -15,10 +15,7 @@ class ProfilesConfig(AppConfig):
         from listings import freshness
         from profiles.models import CareerProfile
 
-        def changed(sender, **kwargs):
-            freshness.bump()
-
-        post_save.connect(changed, sender=CareerProfile, weak=False, dispatch_uid="profiles.freshness.save")
+        post_save.connect(freshness.on_change, sender=CareerProfile, dispatch_uid="profiles.freshness.save")
         post_delete.connect(
-            changed, sender=CareerProfile, weak=False, dispatch_uid="profiles.freshness.delete"
+            freshness.on_change, sender=CareerProfile, dispatch_uid="profiles.freshness.delete"
         )

@@ -13,21 +13,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_occupations()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A transactional test (transaction=True) ends with Django flushing every
-    table, the taxonomy included; put it back for the tests after it."""
-    yield
-    marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction") or marker.kwargs.get("available_apps"):
-        return
-    if nextitem is None:  # the last test: the test database is gone already
-        return
-    from pytest_django.plugin import blocking_manager_key
+@pytest.fixture
+def taxonomy(django_db_blocker):
+    """For transactional tests: pytest-django runs them last, after the
+    browser tests, whose flush takes the session's taxonomy with it."""
+    from listings.models import City
 
-    with item.config.stash[blocking_manager_key].unblock():
-        load_cities()
-        load_occupations()
+    with django_db_blocker.unblock():
+        if not City.objects.filter(slug="hagen").exists():
+            load_cities()
+            load_occupations()
 
 
 @pytest.fixture(autouse=True)

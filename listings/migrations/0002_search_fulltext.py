@@ -12,6 +12,8 @@ SQLite migrates the same history and simply skips it.
 
 from django.db import migrations
 
+from listings.migrations._postgres import postgres_sql
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """
@@ -34,17 +36,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("listings", "0001_initial")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False)]
+    operations = [postgres_sql(FORWARD, BACKWARD)]

@@ -13,6 +13,8 @@ Kept out of the model state like 0002, so SQLite skips them.
 
 from django.db import migrations
 
+from listings.migrations._postgres import postgres_sql
+
 FORWARD = [
     """
     CREATE INDEX IF NOT EXISTS vacancy_search_window_idx ON listings_vacancy
@@ -30,17 +32,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("listings", "0003_seo_expiry_reminder")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False)]
+    operations = [postgres_sql(FORWARD, BACKWARD)]

@@ -13,6 +13,8 @@ PostgreSQL only, like 0002."""
 
 from django.db import migrations
 
+from listings.migrations._postgres import postgres_sql
+
 FORWARD = [
     "ALTER TABLE listings_vacancy ALTER COLUMN search_vector SET STORAGE MAIN",
     "ALTER TABLE listings_vacancy ALTER COLUMN description SET STORAGE EXTENDED",
@@ -20,17 +22,7 @@ FORWARD = [
 BACKWARD = ["ALTER TABLE listings_vacancy ALTER COLUMN search_vector SET STORAGE EXTENDED"]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("listings", "0005_live_lists_indexes")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False)]
+    operations = [postgres_sql(FORWARD, BACKWARD)]

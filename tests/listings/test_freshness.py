@@ -81,3 +81,18 @@ def test_rolled_back_transaction_still_bumps_later(django_capture_on_commit_call
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         VacancyFactory(title="Gespeichert")
     assert freshness._bump_now in callbacks
+
+
+def test_moving_a_place_changes_cached_radius_results():
+    from listings.models import City
+
+    hagen = City.objects.get(slug="hagen")
+    dortmund = City.objects.get(slug="dortmund")
+    VacancyFactory(title="Gärtner Dortmund", city=dortmund)
+    params = SearchParams(q="Gärtner", where="Hagen", radius=30)
+    assert titles(search(params)) == ["Gärtner Dortmund"]
+    # An editor corrects a coordinate: the cached places within 30 km of
+    # Hagen must not survive it.
+    dortmund.latitude, dortmund.longitude = hagen.latitude + 2, hagen.longitude
+    dortmund.save()
+    assert titles(search(params)) == []

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from listings.importer import import_vacancies
-from listings.models import City, Company, Vacancy
+from listings.models import Company, Vacancy
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_command_exit_status_and_output(tmp_path, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_big_postgres_import_writes_batches_on_a_second_connection(monkeypatch):
+def test_big_postgres_import_writes_batches_on_a_second_connection(monkeypatch, taxonomy):
     """Outside a transaction on PostgreSQL a writer thread stores batch N
     while batch N+1 is validated: every record lands once, in order, and a
     second run finds them unchanged; a failing batch stops the import."""
@@ -150,13 +150,6 @@ def test_big_postgres_import_writes_batches_on_a_second_connection(monkeypatch):
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: the writer thread needs a second connection")
-    from listings.taxonomy import load_cities, load_occupations
-
-    # pytest-django runs transactional tests last, after the browser tests,
-    # whose flush took the taxonomy with it.
-    if not City.objects.filter(slug="hagen").exists():
-        load_cities()
-        load_occupations()
     monkeypatch.setattr(importer, "BATCH_SIZE", 10)
     records = [record(external_id=f"T-{n}", title=f"Fachkraft {n}") for n in range(35)]
     first = importer.import_vacancies(jsonl(*records), publish=True)
