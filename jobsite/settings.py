@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside session, CSRF and CSP: a kept page gets its visitor's cookies,
+    # token and nonce from them (jobsite/pagecache.py).
+    "jobsite.pagecache.PageCacheMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # Inside the CSP middleware, so our replacement 405/410 pages get the header too.
     "jobsite.middleware.ErrorPageMiddleware",
@@ -164,7 +167,7 @@ CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "jobsite.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "jobsite",
         }

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from jobsite import pagecache
 from listings.models import City, Occupation, Vacancy
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ def home(request):
     )
     popular_occupations = Occupation.objects.filter(career_profiles__status="published").distinct()[:12]
     popular_cities = City.objects.order_by("-population")[:12]
-    return render(
+    response = render(
         request,
         "home.html",
         {
@@ -29,6 +30,7 @@ def home(request):
             "popular_cities": popular_cities,
         },
     )
+    return pagecache.cacheable(response)
 
 
 @never_cache

@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.views import View
 
+from jobsite import pagecache
 from jobsite.text import german_slugify
 from listings.models import City, Occupation, Vacancy
 from listings.search import SearchParams, search
@@ -98,7 +99,8 @@ class CareerProfileDetailView(View):
         if is_preview:
             # A draft must never land in a shared cache.
             add_never_cache_headers(response)
-        return response
+            return response
+        return pagecache.cacheable(response)
 
 
 class OccupationHubView(View):
@@ -122,7 +124,7 @@ class OccupationHubView(View):
             if profile.pk in by_profile
         ]
         result = newest_vacancies(occupation=occupation.slug)
-        return render(
+        response = render(
             request,
             "profiles/occupation_hub.html",
             {
@@ -134,6 +136,7 @@ class OccupationHubView(View):
                 "search_url": search_url(q=occupation.name),
             },
         )
+        return pagecache.cacheable(response)
 
 
 class CityHubView(View):
@@ -152,7 +155,7 @@ class CityHubView(View):
             .annotate(open_positions=Count("id"))
             .order_by("-open_positions", "company__name")[:TOP_EMPLOYERS]
         )
-        return render(
+        response = render(
             request,
             "profiles/city_hub.html",
             {
@@ -164,3 +167,4 @@ class CityHubView(View):
                 "search_url": search_url(where=where, radius=RADIUS_KM),
             },
         )
+        return pagecache.cacheable(response)

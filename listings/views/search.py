@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from jobsite import pagecache
 from jobsite.text import normalize_key
 from listings.filters import (
     DEFAULT_RADIUS,
@@ -168,7 +169,7 @@ class VacancyListView(View):
         template = self.template_name
         if request.GET.get(PARTIAL_PARAMETER) == "results":
             template = f"{self.template_name}#results"
-        return render(request, template, context)
+        return pagecache.cacheable(render(request, template, context))
 
 
 def place_suggest(request):

@@ -6,6 +6,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views import View
 
+from jobsite import pagecache
 from jobsite.markdown import clean_text, markdown_to_text, render_markdown
 from listings import stats
 from listings.jsonld import absolute_url, job_posting_script
@@ -66,7 +67,9 @@ class VacancyDetailView(View):
             "logo_url": logo_url,
             "related": related_vacancies(vacancy),
         }
-        return render(request, "listings/vacancy_detail.html", context)
+        response = render(request, "listings/vacancy_detail.html", context)
+        # A page answered from the cache still counts as a view.
+        return pagecache.cacheable(response, on_hit=("listings.stats.record_view", vacancy.pk))
 
     def gone(self, request, vacancy):
         # 410 tells search engines to drop the page for good; the visitor
@@ -134,4 +137,4 @@ class CompanyDetailView(View):
             "description_html": render_markdown(company.description),
             "logo_url": absolute_url(company.logo.url) if company.logo else "",
         }
-        return render(request, "listings/company_detail.html", context)
+        return pagecache.cacheable(render(request, "listings/company_detail.html", context))
