@@ -792,11 +792,24 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
     selected_ids = _selected_ids(params)
     groups = _filter_groups(params, now, selected_ids)
     predicates = _predicates(params, now, selected_ids)
+    # A place search includes every fully remote vacancy in Germany; when
+    # those alone are more than TOTAL_CAP, a search with nothing else to
+    # narrow it down is "more than 10,000" without counting (counting
+    # stopped at the cap still read 10,000 index entries per hub page).
+    over_cap = (
+        result.city is not None
+        and params.include_remote
+        and keyword is None
+        and not groups
+        and since is None
+        and _remote_count() > TOTAL_CAP
+    )
     rank = keyword is not None and params.sort != "date"
     result.sort = "relevance" if rank else "date"
 
     if not facets and not rank:
         options = {"page": page, "per_page": per_page, "max_pages": max_pages, "distances": distances}
+        options["over_cap"] = over_cap
         options["selective"] = keyword is not None and keyword.selective
         out_of_range = False
         try:
@@ -840,9 +853,8 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
         more = len(matching) > window
         matching = matching[:window]
     if more:
-        counted = filtered.order_by().values("pk")[: TOTAL_CAP + 1].count()
-        result.total_capped = counted > TOTAL_CAP
-        result.total = total = min(counted, TOTAL_CAP)
+        total, result.total_capped = _capped_count(filtered, over_cap)
+        result.total = total
     else:
         result.total_capped = False
         result.total = total = len(matching)
@@ -886,7 +898,9 @@ def _window(queryset, keyword, *, selective=False, limit):
     return list(queryset.values_list(*FACET_COLUMNS)[:limit])
 
 
-def _direct_page(result, queryset, *, page, per_page, max_pages, distances, count, selective=False):
+def _direct_page(
+    result, queryset, *, page, per_page, max_pages, distances, count, selective=False, over_cap=False
+):
     """Without facets and ranking (vacancy pages, career pages, hubs, feeds,
     alerts): a capped COUNT (skipped when the caller shows no total) and the
     page's ids in date order, both answered from indexes
@@ -894,10 +908,7 @@ def _direct_page(result, queryset, *, page, per_page, max_pages, distances, coun
     date index otherwise); no window of facet columns."""
     ordered = _newest_first(queryset, selective)
     if count:
-        # No ORDER BY in the count: any TOTAL_CAP + 1 rows will do.
-        total = queryset.order_by().values("pk")[: TOTAL_CAP + 1].count()
-        result.total_capped = total > TOTAL_CAP
-        total = min(total, TOTAL_CAP)
+        total, result.total_capped = _capped_count(queryset, over_cap)
         result.total = total  # known even when the page is out of range
     else:
         total = None
@@ -913,6 +924,28 @@ def _direct_page(result, queryset, *, page, per_page, max_pages, distances, coun
     result.depth_capped = total > reachable or result.total_capped
     _fill_page(result, Paginator(range(reachable), per_page).page(page), page_ids, distances)
     return result
+
+
+def _capped_count(queryset, over_cap):
+    """(total up to TOTAL_CAP, whether there are more). `over_cap`: known
+    to be more already, nothing to count."""
+    if over_cap:
+        return TOTAL_CAP, True
+    # No ORDER BY in the count: any TOTAL_CAP + 1 rows will do.
+    counted = queryset.order_by().values("pk")[: TOTAL_CAP + 1].count()
+    return min(counted, TOTAL_CAP), counted > TOTAL_CAP
+
+
+def _remote_count():
+    """Live fully remote vacancies, up to TOTAL_CAP + 1; counted once per
+    live-data generation."""
+    key = f"search:remote:{freshness.key_prefix()}"
+    found = cache.get(key)
+    if found is None:
+        remote = Vacancy.objects.live().filter(remote=Vacancy.Remote.FULL)
+        found = remote.order_by().values("pk")[: TOTAL_CAP + 1].count()
+        cache.set(key, found, freshness.CACHE_SECONDS)
+    return found
 
 
 def _timestamp(row):

@@ -539,3 +539,34 @@ def test_descriptions_are_searched_only_when_titles_find_few(monkeypatch):
     result = search(SearchParams(q="Gärtnerei"))
     assert {v.pk for v in result.vacancies} == {v.pk for v in titled}
     assert result.total == 3
+
+
+def test_place_search_is_over_the_cap_when_remote_vacancies_alone_are(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr("listings.search.TOTAL_CAP", 3)
+    hagen = City.objects.get(slug="hagen")
+    elsewhere = City.objects.get(slug="muenster")
+    VacancyFactory(city=hagen, title="Vor Ort")
+    for i in range(3):
+        VacancyFactory(city=elsewhere, remote="full", title=f"Remote {i}")
+    # 1 in Hagen + 3 remote, counted: more than the cap of 3.
+    result = search(SearchParams(where="Hagen", radius=0), facets=False)
+    assert (result.total, result.total_capped) == (3, True)
+    # Three remote vacancies alone are not more than the cap: a filter
+    # leaving them out is counted exactly.
+    result = search(SearchParams(where="Hagen", radius=0, remote=["none"]), facets=False)
+    assert (result.total, result.total_capped) == (1, False)
+
+    VacancyFactory(city=elsewhere, remote="full", title="Remote 3")
+    first = search(SearchParams(where="Hagen", radius=0), per_page=1, facets=False)
+    assert (first.total, first.total_capped) == (3, True)
+    # Four remote vacancies alone exceed the cap: another page of the same
+    # search knows its total without counting (place and remote count are
+    # kept from the first page).
+    with django_assert_num_queries(2):  # the page's id, the page's row
+        second = search(SearchParams(where="Hagen", radius=0), page=2, per_page=1, facets=False)
+    assert (second.total, second.total_capped) == (3, True)
+    # With a keyword or a filter it counts again.
+    result = search(SearchParams(where="Hagen", radius=0, q="Vor Ort"), facets=False)
+    assert (result.total, result.total_capped) == (1, False)
+    result = search(SearchParams(where="Hagen", radius=0, include_remote=False), facets=False)
+    assert (result.total, result.total_capped) == (1, False)
