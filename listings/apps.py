@@ -7,6 +7,6 @@ class ListingsConfig(AppConfig):
     verbose_name = _("Stellenmarkt")
 
     def ready(self):
-        from listings import freshness
+        from listings import freshness, lookups  # noqa: F401  (lookups registers __any)
 
         freshness.connect_signals()

@@ -545,7 +545,7 @@ def test_place_search_is_over_the_cap_when_remote_vacancies_alone_are(monkeypatc
     monkeypatch.setattr("listings.search.TOTAL_CAP", 3)
     hagen = City.objects.get(slug="hagen")
     elsewhere = City.objects.get(slug="muenster")
-    VacancyFactory(city=hagen, title="Vor Ort")
+    VacancyFactory(city=hagen, title="Schreiner (m/w/d)")
     for i in range(3):
         VacancyFactory(city=elsewhere, remote="full", title=f"Remote {i}")
     # 1 in Hagen + 3 remote, counted: more than the cap of 3.
@@ -566,7 +566,18 @@ def test_place_search_is_over_the_cap_when_remote_vacancies_alone_are(monkeypatc
         second = search(SearchParams(where="Hagen", radius=0), page=2, per_page=1, facets=False)
     assert (second.total, second.total_capped) == (3, True)
     # With a keyword or a filter it counts again.
-    result = search(SearchParams(where="Hagen", radius=0, q="Vor Ort"), facets=False)
+    result = search(SearchParams(where="Hagen", radius=0, q="Schreiner"), facets=False)
     assert (result.total, result.total_capped) == (1, False)
     result = search(SearchParams(where="Hagen", radius=0, include_remote=False), facets=False)
     assert (result.total, result.total_capped) == (1, False)
+
+
+def test_any_lookup_matches_like_in():
+    hagen, muenster, berlin = (City.objects.get(slug=slug) for slug in ("hagen", "muenster", "berlin"))
+    in_hagen = VacancyFactory(city=hagen)
+    in_muenster = VacancyFactory(city=muenster)
+    VacancyFactory(city=berlin)
+    ids = [hagen.pk, muenster.pk]
+    assert set(Vacancy.objects.filter(city_id__any=ids)) == {in_hagen, in_muenster}
+    assert set(Vacancy.objects.filter(city_id__any=ids)) == set(Vacancy.objects.filter(city_id__in=ids))
+    assert list(Vacancy.objects.filter(city_id__any=[])) == []
