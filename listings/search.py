@@ -94,12 +94,16 @@ class PageOutOfRange(Exception):
 MAX_WORDS = 8
 MAX_WORD_LENGTH = 40
 MAX_PAGES = 50
-# Exact totals up to here; above it the page says "mehr als 10.000 Jobs".
+# Lists without facets (hubs, career pages, company pages, feeds) count
+# exactly up to here; above it they say "mehr als 10.000 Jobs".
 TOTAL_CAP = 10_000
-# Facets and relevance are worked out over the newest WINDOW matches (at
-# least as many as the deepest page shows); the total is counted apart, up
-# to TOTAL_CAP. Reading 10,000 rows per search cost more than everything
-# else on the page together at 1,000,000 vacancies.
+# The search page works out facets, relevance and its total from the newest
+# WINDOW matches (at least as many as the deepest page shows). With more
+# matches it says "mehr als 2.000 Jobs" and its facets say they count the
+# newest 2,000, unless the query had to collect all matches anyway (a
+# keyword naming an occupation, on PostgreSQL), which then counts them up
+# to TOTAL_CAP for free. Counting further cost more than everything else on
+# the page together at 1,000,000 vacancies.
 WINDOW = 2_000
 RADIUS_STEPS = (10, 25, 50, 100, 200)
 PUBLISHED_WITHIN_DAYS = (1, 3, 7, 14, 30)
@@ -829,8 +833,8 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
     # group out) and the order of the pages are then worked out from these
     # rows, so the expensive text and place conditions run once per search,
     # not once per facet. With more matches than that, the facets say they
-    # count the newest WINDOW, and the total is counted on its own (up to
-    # TOTAL_CAP, "mehr als 10.000 Jobs" beyond).
+    # count the newest WINDOW, and the total is "more than WINDOW" (see
+    # WINDOW for when it is exact).
     window = max(WINDOW, max_pages * per_page)
     selective = keyword is not None and keyword.selective
     rows, matched = _window(base, keyword if rank else None, selective=selective, limit=window + 1)
@@ -856,8 +860,11 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
         result.total_capped = matched > TOTAL_CAP
         result.total = total = min(matched, TOTAL_CAP)
     elif more:
-        total, result.total_capped = _capped_count(filtered, over_cap)
-        result.total = total
+        # "More than 2,000": counting further would read every match
+        # (100-200 ms for a broad word or a wide place with filters at
+        # 1,000,000 vacancies), and the pages offered end at 1,000 anyway.
+        result.total_capped = True
+        result.total = total = window
     else:
         result.total_capped = False
         result.total = total = len(matching)
