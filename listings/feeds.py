@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from jobsite import pagecache
 from jobsite.markdown import clean_text, render_markdown
 from listings.filters import params_from_querydict
 from listings.jsonld import absolute_url
@@ -42,7 +43,9 @@ class RssVacancyFeed(Feed):
                 _("Ungültige Suchparameter: %(fields)s") % {"fields": ", ".join(sorted(errors))},
                 content_type="text/plain; charset=utf-8",
             )
-        return super().__call__(request, *args, **kwargs)
+        # Feed readers ask the same URL again and again: kept whole for
+        # visitors without a session, like the results page.
+        return pagecache.cacheable(super().__call__(request, *args, **kwargs))
 
     def get_object(self, request, *args, **kwargs):
         params, _errors = params_from_querydict(request.GET)

@@ -143,3 +143,15 @@ def test_kept_page_answers_during_a_database_outage(client, tmp_path, counted):
     assert response.status_code == 200
     assert "Elektroniker (m/w/d)" in response.text
     assert counted == [vacancy.pk, vacancy.pk]
+
+
+def test_feeds_are_kept_and_drop_a_closed_vacancy(client, django_assert_num_queries):
+    vacancy = VacancyFactory(title="Tischler (m/w/d)")
+    url = "/jobs/feed/rss/?q=Tischler"
+    assert "Tischler (m/w/d)" in client.get(url).text
+    with django_assert_num_queries(0):
+        again = Client().get(url)
+    assert "Tischler (m/w/d)" in again.text
+    assert again["Content-Type"].startswith("application/rss+xml")
+    vacancy.close()
+    assert "Tischler (m/w/d)" not in Client().get(url).text
