@@ -803,6 +803,14 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
 
     selected_ids = _selected_ids(params)
     groups = _filter_groups(params, now, selected_ids)
+    if "remote" in groups and distances is not None and Vacancy.Remote.FULL not in params.remote:
+        # "Near the place OR fully remote" with a remote filter that leaves
+        # out fully remote: only the place part can match. Saying so outright
+        # lets PostgreSQL start from the place index; otherwise it walked the
+        # whole date index looking for 74 matches (260 ms -> 9 ms for a
+        # filtered search around Augsburg at 1,000,000 vacancies). The remote
+        # facet leaves this group out and still counts the fully remote ones.
+        groups["remote"] &= Q(city_id__any=sorted(distances))
     predicates = _predicates(params, now, selected_ids)
     # A place search includes every fully remote vacancy in Germany; when
     # those alone are more than TOTAL_CAP, a search with nothing else to

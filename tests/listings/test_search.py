@@ -588,3 +588,18 @@ def test_any_lookup_matches_like_in():
     assert set(Vacancy.objects.filter(city_id__any=ids)) == {in_hagen, in_muenster}
     assert set(Vacancy.objects.filter(city_id__any=ids)) == set(Vacancy.objects.filter(city_id__in=ids))
     assert list(Vacancy.objects.filter(city_id__any=[])) == []
+
+
+def test_remote_filter_without_fully_remote_keeps_to_the_place_and_its_facet_counts():
+    hagen, muenster = City.objects.get(slug="hagen"), City.objects.get(slug="muenster")
+    VacancyFactory(city=hagen, remote="hybrid", title="Hybrid in Hagen")
+    VacancyFactory(city=hagen, remote="none", title="Vor Ort in Hagen")
+    VacancyFactory(city=muenster, remote="full", title="Remote aus Münster")
+    VacancyFactory(city=muenster, remote="hybrid", title="Hybrid in Münster")
+    result = search(SearchParams(where="Hagen", radius=0, remote=["hybrid"]))
+    assert titles(result) == ["Hybrid in Hagen"]
+    # The remote facet still counts what choosing "full" would add.
+    remote = {value: count for value, _label, count, _selected in result.facets["remote"]}
+    assert remote == {"none": 1, "hybrid": 1, "full": 1}
+    both = search(SearchParams(where="Hagen", radius=0, remote=["hybrid", "full"]))
+    assert sorted(titles(both)) == ["Hybrid in Hagen", "Remote aus Münster"]
