@@ -812,24 +812,24 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
         # facet leaves this group out and still counts the fully remote ones.
         groups["remote"] &= Q(city_id__any=sorted(distances))
     predicates = _predicates(params, now, selected_ids)
-    # A place search includes every fully remote vacancy in Germany; when
-    # those alone are more than TOTAL_CAP, a search with nothing else to
-    # narrow it down is "more than 10,000" without counting (counting
-    # stopped at the cap still read 10,000 index entries per hub page).
-    over_cap = (
-        result.city is not None
-        and params.include_remote
-        and keyword is None
-        and not groups
-        and since is None
-        and _remote_count() > TOTAL_CAP
-    )
     rank = keyword is not None and params.sort != "date"
     result.sort = "relevance" if rank else "date"
 
     if not facets and not rank:
         options = {"page": page, "per_page": per_page, "max_pages": max_pages, "distances": distances}
-        options["over_cap"] = over_cap
+        # A place search includes every fully remote vacancy in Germany; when
+        # those alone are more than TOTAL_CAP, a list with nothing else to
+        # narrow it down is "more than 10,000" without counting (counting
+        # stopped at the cap still read 10,000 index entries per hub page).
+        options["over_cap"] = (
+            count
+            and result.city is not None
+            and params.include_remote
+            and keyword is None
+            and not groups
+            and since is None
+            and _remote_count() > TOTAL_CAP
+        )
         options["selective"] = keyword is not None and keyword.selective
         out_of_range = False
         try:
