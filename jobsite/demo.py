@@ -2,6 +2,7 @@
 profiles. Same seed, same content (relative to the day it runs)."""
 
 import datetime
+import itertools
 import json
 import math
 import multiprocessing
@@ -461,7 +462,10 @@ class DemoBuilder:
             count=count,
             companies=companies,
             cities=cities,
-            weights=weights,
+            # Summed once: random.choices(weights=...) sums the places' weights
+            # again on every call; with cum_weights it picks the very same
+            # places.
+            cum_weights=list(itertools.accumulate(weights)),
             focus=focus,
             occupations=occupations,
             now=timezone.now(),
@@ -478,7 +482,7 @@ class DemoBuilder:
                 occupation, city = plan.focus[(i // 10) % len(plan.focus)]
             else:
                 occupation = self.rng.choice(plan.occupations)
-                city = self.rng.choices(plan.cities, weights=plan.weights)[0]
+                city = self.rng.choices(plan.cities, cum_weights=plan.cum_weights)[0]
             yield self.vacancy(occupation, self.rng.choice(plan.companies), city, plan.now, plan.today, i + 1)
 
     def generate(self, plan):
