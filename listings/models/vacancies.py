@@ -74,7 +74,9 @@ class Vacancy(models.Model):
     }
 
     title = models.CharField(_("Titel"), max_length=200)
-    slug = models.SlugField(_("Slug"), max_length=120, blank=True)
+    # Only ever read with the row (URLs are found by pk), so no index: two
+    # (plain and LIKE) cost a second of every bulk load and each insert.
+    slug = models.SlugField(_("Slug"), max_length=120, blank=True, db_index=False)
     company = models.ForeignKey(
         "listings.Company",
         on_delete=models.CASCADE,
@@ -115,7 +117,8 @@ class Vacancy(models.Model):
 
     date_posted = models.DateField(_("veröffentlicht am"), default=berlin_today)
     valid_through = models.DateField(_("gültig bis"))
-    status = models.CharField(_("Status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
+    # Indexed through vacancy_status_valid_idx (status first), not on its own.
+    status = models.CharField(_("Status"), max_length=10, choices=Status, default=Status.DRAFT)
     rejection_reason = models.TextField(_("Ablehnungsgrund"), blank=True)
     # When it went live here; alerts and the "neu" badge count from this.
     published_at = models.DateTimeField(_("online seit"), null=True, blank=True)
