@@ -40,7 +40,9 @@ BUDGETS = {
     "company page": (lambda data: data["company"].get_absolute_url(), 6),
     # Few title matches in this small corpus: the descriptions are searched
     # too (listings.search.WIDEN_BELOW), one COUNT and one page query more.
-    "feed": ("/jobs/feed/rss/?q=Projektkoordinator", 9),
+    # Lists leave the descriptions out; a feed shows them and reads all of
+    # its items' in one query more (FETCH_PEERS in listings.search._fill_page).
+    "feed": ("/jobs/feed/rss/?q=Projektkoordinator", 10),
 }
 
 PLACES = ["hagen", "dortmund", "schwerte", "iserlohn", "wetter-ruhr", "herdecke"]
