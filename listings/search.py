@@ -32,7 +32,7 @@ from operator import itemgetter
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection, models
-from django.db.models import BooleanField, Case, Count, F, FloatField, Q, Value, When, Window
+from django.db.models import BooleanField, Case, Count, F, FloatField, Q, TextField, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -939,13 +939,41 @@ def _window(queryset, keyword, *, selective=False, limit):
     query stops early in the date index, and counting would defeat that."""
     queryset = _newest_first(queryset, selective)
     columns = list(FACET_COLUMNS)
+    if selective and connection.vendor == "postgresql":
+        return _counted_window(queryset, keyword, columns, limit)
     if keyword is not None:
         queryset = queryset.annotate(relevance=keyword.rank())
         columns.append("relevance")
-    if not (selective and connection.vendor == "postgresql"):
-        return list(queryset.values_list(*columns)[:limit]), None
+    return list(queryset.values_list(*columns)[:limit]), None
+
+
+def _counted_window(queryset, keyword, columns, limit):
+    """_window for a selective keyword on PostgreSQL: the newest `limit`
+    matches and the number of all of them in one query. The relevance is
+    worked out in an outer query, for the `limit` rows only: below the
+    window count PostgreSQL computed it for every match, and the trigram
+    similarity alone costs about 5 µs a row (2,376 matches of
+    "Transportdisponent": 13 of 19 ms)."""
     queryset = queryset.annotate(matched=Window(Count("*")))
-    rows = list(queryset.values_list(*columns, "matched")[:limit])
+    if keyword is None:
+        rows = list(queryset.values_list(*columns, "matched")[:limit])
+        return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
+    # The inner query also hands out what the relevance reads, under the
+    # names keyword.rank() uses (title, its text vector, occupation_id, company_id).
+    vector = keyword.vector
+    queryset = queryset.annotate(**{vector: RawSQL(vector, [], output_field=TextField())})  # noqa: S611
+    inner = queryset.values_list(*columns, "matched", "title", vector)[:limit]
+    inner_sql, inner_params = inner.query.sql_with_params()
+    rank = keyword.rank()
+    selected = ", ".join(f"newest.{connection.ops.quote_name(column)}" for column in columns)
+    # Constant SQL only: the rank's and the inner query's values are parameters.
+    sql = (
+        f"SELECT {selected}, ({rank.sql}) AS relevance, newest.matched FROM ({inner_sql}) newest"  # noqa: S608
+        " ORDER BY newest.published_at DESC NULLS LAST, newest.pk DESC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rank.params, *inner_params])
+        rows = cursor.fetchall()
     return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
 
 
