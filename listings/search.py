@@ -25,6 +25,7 @@ import hashlib
 import heapq
 import math
 import re
+import secrets
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from operator import itemgetter
@@ -170,22 +171,53 @@ class OccupationHits:
 
 
 OCCUPATION_CACHE_SECONDS = 300
+_NAMES_KEY = "search:occupation-names-token"
 
 
-def _occupation_names():
-    """[(tuple of stems, occupation id)] for every name, form and synonym.
-    Kept in the shared cache for a few minutes (an editor's new synonym
-    counts after that), never in process memory."""
-    names = cache.get("search:occupation-names")
-    if names is None:
-        names = []
-        for occupation in Occupation.objects.only("pk", "name", "name_female", "name_male", "synonyms"):
-            for name in occupation.all_names:
-                name_stems = tuple(stem(part) for part in normalize_key(name).split())
-                if name_stems:
-                    names.append((name_stems, occupation.pk))
-        cache.set("search:occupation-names", names, OCCUPATION_CACHE_SECONDS)
-    return names
+@dataclass
+class _Taxonomy:
+    """Every occupation name, form and synonym, prepared for matching."""
+
+    names: dict  # tuple of stems -> set of occupation ids
+    sizes: list  # the name lengths (in words) that occur
+    vocabulary: dict  # one stem -> set of occupation ids
+    long_parts: list  # (stem, ids) of the stems with 5 letters or more
+
+
+# One prepared taxonomy per process, under the token the shared cache holds.
+_prepared = {}
+
+
+def _occupation_taxonomy():
+    """The taxonomy as of at most OCCUPATION_CACHE_SECONDS ago (an editor's
+    new synonym counts after that). The shared cache holds only a token with
+    that lifetime; each process prepares the names once per token. Reading
+    and unpickling the whole name list from the cache on every search cost
+    1-3 ms, and building the lookups again as much."""
+    token = cache.get(_NAMES_KEY)
+    if token is not None and token in _prepared:
+        return _prepared[token]
+    names, vocabulary = {}, {}
+    for occupation in Occupation.objects.only("pk", "name", "name_female", "name_male", "synonyms"):
+        for name in occupation.all_names:
+            name_stems = tuple(stem(part) for part in normalize_key(name).split())
+            if name_stems:
+                names.setdefault(name_stems, set()).add(occupation.pk)
+                for part in name_stems:
+                    vocabulary.setdefault(part, set()).add(occupation.pk)
+    taxonomy = _Taxonomy(
+        names=names,
+        sizes=sorted({len(name_stems) for name_stems in names}),
+        vocabulary=vocabulary,
+        long_parts=[(part, ids) for part, ids in vocabulary.items() if len(part) >= 5],
+    )
+    if token is None:
+        token = secrets.token_hex(8)
+        if not cache.add(_NAMES_KEY, token, OCCUPATION_CACHE_SECONDS):
+            token = cache.get(_NAMES_KEY, token)  # another process was first
+    _prepared.clear()
+    _prepared[token] = taxonomy
+    return taxonomy
 
 
 def match_occupations(words):
@@ -194,30 +226,27 @@ def match_occupations(words):
     if not words:
         return hits
     stems = [stem(word) for word in words]
-    names = _occupation_names()
-    for name_stems, pk in names:
-        size = len(name_stems)
-        for start in range(len(stems) - size + 1):
-            if tuple(stems[start : start + size]) == name_stems:
+    taxonomy = _occupation_taxonomy()
+    for start in range(len(stems)):
+        for size in taxonomy.sizes:
+            if start + size > len(stems):
+                break
+            for pk in taxonomy.names.get(tuple(stems[start : start + size]), ()):
                 for index in range(start, start + size):
                     hits.exact.setdefault(index, set()).add(pk)
-    vocabulary = {}
-    for name_stems, pk in names:
-        for part in name_stems:
-            vocabulary.setdefault(part, set()).add(pk)
     for index, word_stem in enumerate(stems):
         if index in hits.exact or len(word_stem) < 5:
             continue
         # A compound part: "koordinator" in "projektkoordinator", "fahrer" in
         # "berufskraftfahrer"; or the other way round "altenpflegefachkraft".
         found = set()
-        for part, ids in vocabulary.items():
-            if len(part) >= 5 and (part.endswith(word_stem) or (len(part) >= 6 and word_stem.endswith(part))):
+        for part, ids in taxonomy.long_parts:
+            if part.endswith(word_stem) or (len(part) >= 6 and word_stem.endswith(part)):
                 found |= ids
         if not found and len(word_stem) >= 6:
-            close = difflib.get_close_matches(word_stem, vocabulary.keys(), n=1, cutoff=0.84)
+            close = difflib.get_close_matches(word_stem, taxonomy.vocabulary.keys(), n=1, cutoff=0.84)
             if close:
-                found = set(vocabulary[close[0]])
+                found = set(taxonomy.vocabulary[close[0]])
                 hits.spelling[index] = close[0]
         if found:
             hits.partial[index] = found

@@ -603,3 +603,40 @@ def test_remote_filter_without_fully_remote_keeps_to_the_place_and_its_facet_cou
     assert remote == {"none": 1, "hybrid": 1, "full": 1}
     both = search(SearchParams(where="Hagen", radius=0, remote=["hybrid", "full"]))
     assert sorted(titles(both)) == ["Hybrid in Hagen", "Remote aus Münster"]
+
+
+def test_occupation_names_are_read_once_per_token_and_a_new_synonym_counts_after_it(
+    django_assert_num_queries,
+):
+    from django.core.cache import cache
+
+    from listings.search import _NAMES_KEY, match_occupations
+
+    driver = occupation("berufskraftfahrer")
+    assert match_occupations(["Brummifahrer"]).exact == {}
+    # Prepared once: the next search reads only the token from the cache.
+    with django_assert_num_queries(0):
+        hits = match_occupations(["Berufskraftfahrer", "Hagen"])
+    assert hits.exact == {0: {driver.pk}}
+    driver.synonyms += "\nBrummifahrer"
+    driver.save()
+    # Within the token's lifetime (OCCUPATION_CACHE_SECONDS) the prepared
+    # names stand; once it has expired, the editor's synonym counts.
+    cache.delete(_NAMES_KEY)
+    assert match_occupations(["Brummifahrer"]).exact == {0: {driver.pk}}
+
+
+def test_occupation_names_prepared_by_another_process_are_not_thrown_away(monkeypatch):
+    from django.core.cache import cache
+
+    from listings import search as search_module
+
+    search_module.match_occupations(["Erzieher"])
+    token = cache.get(search_module._NAMES_KEY)
+    # A second process has nothing prepared: it reads the names itself and
+    # keeps them under the same token instead of starting a new one.
+    monkeypatch.setattr(search_module, "_prepared", {})
+    hits = search_module.match_occupations(["Erzieher"])
+    assert hits.exact == {0: {occupation("erzieher").pk}}
+    assert cache.get(search_module._NAMES_KEY) == token
+    assert list(search_module._prepared) == [token]
