@@ -36,7 +36,8 @@ BUDGETS = {
     "vacancy page": (lambda data: data["vacancy"].get_absolute_url(), 17),
     "career page": ("/beruf/it-projektkoordinator/hagen/", 14),
     "occupation hub": ("/beruf/it-projektkoordinator/", 8),
-    "city hub": ("/jobs-in/hagen/", 11),
+    # Top employers: counts per company id, then the leaders' names.
+    "city hub": ("/jobs-in/hagen/", 12),
     "company page": (lambda data: data["company"].get_absolute_url(), 6),
     # Few title matches in this small corpus: the descriptions are searched
     # too (listings.search.WIDEN_BELOW), one COUNT and one page query more.

@@ -297,6 +297,24 @@ def test_city_hub(client, hagen_profile):
     ]
 
 
+def test_city_hub_employers_are_the_ten_with_most_vacancies_then_by_name(client):
+    leader = CompanyFactory(name="Zeche Hagen")
+    for _ in range(2):
+        VacancyFactory(company=leader)
+    # Twelve companies tied with one vacancy each: the names decide which
+    # nine follow the leader, whatever order they were created in.
+    names = [f"Firma {letter}" for letter in "LKJIHGFEDCBA"]
+    for name in names:
+        VacancyFactory(company=CompanyFactory(name=name))
+    VacancyFactory(company=CompanyFactory(name="Aaa Geschlossen"), status=Vacancy.Status.CLOSED)
+    html = client.get("/jobs-in/hagen/").text
+    employers = html[html.index('id="employers-heading"') :]
+    assert re.findall(r'<li><a href="[^"]+">(.*?)</a> \((.*?)\)</li>', employers) == [
+        ("Zeche Hagen", "2 Stellen"),
+        *[(name, "1 Stelle") for name in sorted(names)[:9]],
+    ]
+
+
 @pytest.fixture
 def no_search(monkeypatch):
     """Query counts below are ours alone; the search has its own budget."""
@@ -318,8 +336,8 @@ def test_query_counts(client, hagen_profile, no_search, django_assert_num_querie
     # occupation, its profiles, their salary bands
     with django_assert_num_queries(3):
         assert client.get("/beruf/it-projektkoordinator/").status_code == 200
-    # city, its profiles, top employers
-    with django_assert_num_queries(3):
+    # city, its profiles, top employers (counts per company, then their names)
+    with django_assert_num_queries(4):
         assert client.get("/jobs-in/hagen/").status_code == 200
 
 
