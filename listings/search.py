@@ -968,61 +968,42 @@ def _window(queryset, keyword, *, selective=False, limit):
     query stops early in the date index, and counting would defeat that."""
     queryset = _newest_first(queryset, selective)
     columns = list(FACET_COLUMNS)
-    counted = selective and connection.vendor == "postgresql"
-    if counted:
-        queryset = queryset.annotate(matched=Window(Count("*")))
-    if keyword is not None and connection.vendor == "postgresql":
-        rows = _ranked_window(queryset, keyword, columns, limit, counted=counted)
-    else:
-        if keyword is not None:
-            queryset = queryset.annotate(relevance=keyword.rank())
-            columns.append("relevance")
-        rows = list(queryset.values_list(*columns, *(["matched"] if counted else []))[:limit])
-    if not counted:
-        return rows, None
-    return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
+    if selective and connection.vendor == "postgresql":
+        return _counted_window(queryset, keyword, columns, limit)
+    if keyword is not None:
+        queryset = queryset.annotate(relevance=keyword.rank())
+        columns.append("relevance")
+    return list(queryset.values_list(*columns)[:limit]), None
 
 
-def _ranked_window(queryset, keyword, columns, limit, *, counted):
-    """The window rows with their relevance, PostgreSQL. The newest `limit`
-    matches are found first, and the relevance is worked out in an outer
-    query for those rows only:
-    - the trigram similarity on the title costs about 5 µs a row, and below
-      a window count PostgreSQL computed it for every match (2,376 matches
-      of "Transportdisponent": 13 of 19 ms);
-    - walking the date index, the title is the one column the covering
-      window index lacks (0011 adds the title vector): asking for it in the
-      same query read the table row of every vacancy passed on the way
-      ("Engineer": 30,000 rows, 112 ms), now only those of the window."""
+def _counted_window(queryset, keyword, columns, limit):
+    """_window for a selective keyword on PostgreSQL: the newest `limit`
+    matches and the number of all of them in one query. The relevance is
+    worked out in an outer query, for the `limit` rows only: below the
+    window count PostgreSQL computed it for every match, and the trigram
+    similarity alone costs about 5 µs a row (2,376 matches of
+    "Transportdisponent": 13 of 19 ms)."""
+    queryset = queryset.annotate(matched=Window(Count("*")))
+    if keyword is None:
+        rows = list(queryset.values_list(*columns, "matched")[:limit])
+        return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
+    # The inner query also hands out what the relevance reads, under the
+    # names keyword.rank() uses (title, its text vector, occupation_id, company_id).
     vector = keyword.vector
-    # The text vector under the name keyword.rank() uses.
     queryset = queryset.annotate(**{vector: RawSQL(vector, [], output_field=TextField())})  # noqa: S611
+    inner = queryset.values_list(*columns, "matched", "title", vector)[:limit]
+    inner_sql, inner_params = inner.query.sql_with_params()
     rank = keyword.rank()
     selected = ", ".join(f"newest.{connection.ops.quote_name(column)}" for column in columns)
-    if counted:
-        # All matches are read from the table anyway: the title comes along.
-        inner = queryset.values_list(*columns, "matched", vector, "title")[:limit]
-        inner_sql, inner_params = inner.query.sql_with_params()
-        source, order, matched = f"({inner_sql}) newest", " NULLS LAST", ", newest.matched"
-    else:
-        inner = queryset.values_list(*columns, vector)[:limit]
-        inner_sql, inner_params = inner.query.sql_with_params()
-        table = connection.ops.quote_name(Vacancy._meta.db_table)
-        source = (
-            f"(SELECT window_rows.*, vacancy.title FROM ({inner_sql}) window_rows"  # noqa: S608
-            f" JOIN {table} vacancy ON vacancy.id = window_rows.pk) newest"
-        )
-        order, matched = "", ""
-    # Constant SQL only: the rank's and the inner query's values are
-    # parameters. The rank reads title, its vector, occupation_id and
-    # company_id unqualified: the derived table has each once.
+    # Constant SQL only: the rank's and the inner query's values are parameters.
     sql = (
-        f"SELECT {selected}, ({rank.sql}) AS relevance{matched} FROM {source}"  # noqa: S608
-        f" ORDER BY newest.published_at DESC{order}, newest.pk DESC"
+        f"SELECT {selected}, ({rank.sql}) AS relevance, newest.matched FROM ({inner_sql}) newest"  # noqa: S608
+        " ORDER BY newest.published_at DESC NULLS LAST, newest.pk DESC"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*rank.params, *inner_params])
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
 
 
 def _direct_page(

@@ -2,7 +2,7 @@ import datetime
 import json
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -509,28 +509,6 @@ def test_keyword_search_can_use_text_and_trigram_indexes(corpus):
         assert "Seq Scan on listings_vacancy" not in plan
         assert any(index in plan for index in indexes), plan
     assert "vacancy_title_trgm_gin" in plan
-
-
-@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL indexes")
-def test_keyword_window_in_date_order_needs_no_table_rows(corpus):
-    # Migration 0011: the covering window index carries the title vector,
-    # so walking it newest-first tests the keyword without reading rows.
-    from listings.search import FACET_COLUMNS, _Keyword
-
-    keyword = _Keyword(query_words("Koordinator"))
-    queryset = (
-        Vacancy.objects.live()
-        .filter(keyword.condition())
-        .order_by("-published_at", "-id")
-        .values_list(*FACET_COLUMNS)[:1001]
-    )
-    sql, sql_params = queryset.query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
-        for method in ("seqscan", "bitmapscan", "indexscan"):
-            cursor.execute(f"SET LOCAL enable_{method} = off")
-        cursor.execute("EXPLAIN " + cursor.mogrify(sql, sql_params))
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Only Scan using vacancy_search_window_idx" in plan, plan
 
 
 @pytest.mark.skipif(not POSTGRES, reason="PostgreSQL indexes")
