@@ -494,8 +494,8 @@ def test_keyword_search_can_use_text_and_trigram_indexes(corpus):
     assert "Seq Scan on listings_vacancy" not in _plan(_vacancy_queries(SearchParams(q="Koordinator"))[0])
     # The keyword condition alone is answered from indexes, never a table
     # scan: the widened scope from the full-text GIN index; the title scope
-    # from the title-vector GIN index or, on a test-sized table, from the
-    # covering date index (which carries title and title_vector).
+    # from the title-vector GIN index or, on a test-sized table, by walking
+    # the covering date index.
     keyword = _Keyword(query_words("Koordinator"))
     for scoped, indexes in (
         (keyword, ("vacancy_title_vector_gin", "vacancy_search_window_idx")),
