@@ -428,9 +428,9 @@ WIDEN_BELOW = 50
 class _Keyword:
     """The WHERE condition and the relevance expression for `q`. Scope
     "title": title (PostgreSQL: `title_vector`, a small column with its own
-    GIN index; not in the covering date index: there it made PostgreSQL walk
-    that index for rare words, see the revert of migration 0011), occupation
-    and company; scope "all" adds the description (`search_vector`) and, on
+    GIN index; kept out of the covering date index on purpose: there it made
+    PostgreSQL walk that index even for rare words, 430,000 entries for
+    "supporter"), occupation and company; scope "all" adds the description (`search_vector`) and, on
     PostgreSQL, typo tolerance (pg_trgm on titles).
 
     Typos only in the second step: a correctly spelled word finds its many
