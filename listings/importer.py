@@ -11,6 +11,7 @@ import datetime
 import json
 import queue
 import threading
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -320,58 +321,90 @@ def import_vacancies(stream, *, publish=False, company=None, progress=None):
     return report
 
 
+# Writer threads on PostgreSQL. Most of a record's cost is PostgreSQL's
+# (to_tsvector, the full-text and trigram indexes), which runs in one
+# backend per connection: two writers keep both cores busy.
+WRITERS = 2
+
+
 class _BatchWriter:
-    """Writes batches in order. On PostgreSQL, outside a transaction (the
-    command, not a test or a request), one thread with its own connection
-    writes batch N while this one parses and validates batch N+1: the COPY
-    (to_tsvector, index upkeep) and the Python work then overlap instead of
-    taking turns. Each batch is its own transaction either way; the writer
-    queue holds one batch, so memory stays at two batches."""
+    """Writes batches. On PostgreSQL, outside a transaction (the command,
+    not a test or a request), WRITERS threads with a connection each write
+    while this one parses and validates the next batch, so the database
+    work and the Python work overlap instead of taking turns.
+
+    This thread first finds or creates the batch's companies, then shares
+    its records out by (company, external_id): all records of one vacancy
+    go to the same writer, in file order, so a later record still wins and
+    no two writers ever insert the same vacancy or create the same
+    company. Each writer's share of a batch is its own transaction; each
+    writer's queue holds one share, so memory stays at about two batches."""
 
     def __init__(self, report, *, publish, company):
         self.report, self.publish, self.company = report, publish, company
         self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-        # The writer's connection must reach the same database as ours (under
-        # the test runner, settings still name the non-test database).
+        # The writers' connections must reach the same database as ours
+        # (under the test runner, settings still name the non-test database).
         self.settings_dict = dict(connection.settings_dict)
         self.alias = connection.alias
-        self.queue = None
-        self.error = None
+        self.lock = threading.Lock()  # the report's counters
+        self.lanes = []
+        self.errors = []
 
     def __enter__(self):
         if self.threaded:
-            self.queue = queue.Queue(maxsize=1)
-            self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
-            self.thread.start()
+            for number in range(WRITERS):
+                lane = queue.Queue(maxsize=1)
+                thread = threading.Thread(
+                    target=self._run, args=(lane,), name=f"import-writer-{number}", daemon=True
+                )
+                thread.start()
+                self.lanes.append((lane, thread))
         return self
 
-    def _run(self):
+    def _run(self, lane):
         use_database_of(self.settings_dict, self.alias)
         try:
-            while (batch := self.queue.get()) is not None:
-                if self.error is None:
-                    _write_batch(batch, self.report, publish=self.publish, company=self.company)
-        except Exception as exc:  # handed to the reading thread in __exit__
-            self.error = exc
-            while self.queue.get() is not None:  # let the reader finish
+            while (work := lane.get()) is not None:
+                if not self.errors:
+                    self._write(*work)
+        except Exception as exc:  # handed to the reading thread
+            self.errors.append(exc)
+            while lane.get() is not None:  # let the reader finish
                 pass
         finally:
             connection.close()
 
+    def _write(self, batch, companies):
+        counts = _write_batch(batch, companies, publish=self.publish)
+        with self.lock:
+            self.report.created += counts["created"]
+            self.report.updated += counts["updated"]
+            self.report.unchanged += counts["unchanged"]
+
     def write(self, batch):
         if not self.threaded:
-            _write_batch(batch, self.report, publish=self.publish, company=self.company)
+            with transaction.atomic():
+                self._write(batch, _companies_for(batch, self.company))
             return
-        if self.error is not None:
-            raise self.error
-        self.queue.put(batch)
+        if self.errors:
+            raise self.errors[0]
+        companies = _companies_for(batch, self.company)
+        shares = [[] for _ in self.lanes]
+        for position, values in batch:
+            key = f"{companies[values['_company']].pk}:{values['external_id']}"
+            shares[zlib.crc32(key.encode()) % len(shares)].append((position, values))
+        for (lane, _thread), share in zip(self.lanes, shares, strict=True):
+            if share:
+                lane.put((share, companies))
 
     def __exit__(self, *exc_info):
-        if self.threaded:
-            self.queue.put(None)
-            self.thread.join()
-            if self.error is not None and exc_info[0] is None:
-                raise self.error
+        for lane, _thread in self.lanes:
+            lane.put(None)
+        for _lane, thread in self.lanes:
+            thread.join()
+        if self.errors and exc_info[0] is None:
+            raise self.errors[0]
         return False
 
 
@@ -392,8 +425,10 @@ def _companies_for(batch, forced):
 
 
 @transaction.atomic
-def _write_batch(batch, report, *, publish, company):
-    companies = _companies_for(batch, company)
+def _write_batch(batch, companies, *, publish):
+    """Writes one batch in one transaction; returns how many vacancies were
+    created, updated and left unchanged."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
     now = timezone.now()
     today = berlin_today()
     keys = {(companies[v["_company"]].pk, v["external_id"]) for _, v in batch}
@@ -406,7 +441,7 @@ def _write_batch(batch, report, *, publish, company):
     to_create, to_update = [], []
     seen = {}
     for _position, values in batch:
-        target_company = companies[values.pop("_company")]
+        target_company = companies[values["_company"]]
         key = (target_company.pk, values["external_id"])
         vacancy = seen.get(key) or existing.get(key)
         is_new = vacancy is None
@@ -414,7 +449,8 @@ def _write_batch(batch, report, *, publish, company):
             vacancy = Vacancy(company=target_company)
         before = None if is_new else [getattr(vacancy, f) for f in COMPARED_FIELDS]
         for name, value in values.items():
-            setattr(vacancy, name, value)
+            if name != "_company":
+                setattr(vacancy, name, value)
         if values["valid_through"] < today:
             # A past valid_through ends the vacancy at once (CONTRACT.md).
             if vacancy.status == Vacancy.Status.PUBLISHED or is_new:
@@ -437,14 +473,14 @@ def _write_batch(batch, report, *, publish, company):
         seen[key] = vacancy
         if is_new:
             to_create.append(vacancy)
-            report.created += 1
+            counts["created"] += 1
         elif before == [getattr(vacancy, f) for f in COMPARED_FIELDS]:
-            report.unchanged += 1
+            counts["unchanged"] += 1
         else:
             vacancy.version += 1
             vacancy.updated_at = now
             to_update.append(vacancy)
-            report.updated += 1
+            counts["updated"] += 1
     city_names = dict(
         City.objects.filter(pk__in={v.city_id for v in to_create + to_update}).values_list("pk", "name")
     )
@@ -469,6 +505,7 @@ def _write_batch(batch, report, *, publish, company):
         Vacancy.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
     if to_create or to_update:
         freshness.bump()  # bulk writes send no signals
+    return counts
 
 
 # Field classes whose Python values psycopg adapts as they are; anything else

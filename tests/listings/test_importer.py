@@ -140,35 +140,57 @@ def test_command_exit_status_and_output(tmp_path, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_big_postgres_import_writes_batches_on_a_second_connection(monkeypatch, taxonomy):
-    """Outside a transaction on PostgreSQL a writer thread stores batch N
-    while batch N+1 is validated: every record lands once, in order, and a
-    second run finds them unchanged; a failing batch stops the import."""
+def test_big_postgres_import_writes_on_two_connections(monkeypatch, taxonomy):
+    """Outside a transaction on PostgreSQL two writer threads store the
+    records while the next batch is validated: every record lands once, a
+    new company is created once, the later of two records of one vacancy
+    wins, a second run finds them unchanged, and a failing write stops the
+    import with what was written before it kept whole."""
+    import threading
+
     from django.db import connection
 
     from listings import importer
 
     if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: the writer thread needs a second connection")
+        pytest.skip("PostgreSQL only: the writer threads need their own connections")
     monkeypatch.setattr(importer, "BATCH_SIZE", 10)
-    records = [record(external_id=f"T-{n}", title=f"Fachkraft {n}") for n in range(35)]
-    first = importer.import_vacancies(jsonl(*records), publish=True)
-    assert (first.created, first.updated, first.rejected) == (35, 0, [])
-    assert Vacancy.objects.filter(external_id__startswith="T-").count() == 35
-    again = importer.import_vacancies(jsonl(*records), publish=True)
-    assert (again.created, again.unchanged) == (0, 35)
-
-    calls = []
+    companies = [{"name": f"Firma {n} GmbH", "website": ""} for n in range(3)]
+    records = [
+        record(external_id=f"T-{n}", title=f"Fachkraft {n}", company=companies[n % 3]) for n in range(35)
+    ]
+    # T-3 again in the last batch, with a new title: the later record wins.
+    records.append(record(external_id="T-3", title="Fachkraft 3 (neu)", company=companies[0]))
+    threads = []
     original = importer._write_batch
 
-    def failing(batch, report, **kwargs):
-        calls.append(len(batch))
-        if len(calls) == 2:
+    def recording(batch, companies, **kwargs):
+        threads.append(threading.current_thread().name)
+        return original(batch, companies, **kwargs)
+
+    monkeypatch.setattr(importer, "_write_batch", recording)
+    first = importer.import_vacancies(jsonl(*records), publish=True)
+    assert (first.created, first.updated, first.rejected) == (35, 1, [])
+    assert set(threads) == {"import-writer-0", "import-writer-1"}
+    assert Vacancy.objects.filter(external_id__startswith="T-").count() == 35
+    assert Company.objects.filter(name__startswith="Firma ").count() == 3
+    assert Vacancy.objects.get(external_id="T-3").title == "Fachkraft 3 (neu)"
+    again = importer.import_vacancies(jsonl(*records[:35]), publish=True)
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 34)
+
+    written = []
+
+    def failing(batch, companies, **kwargs):
+        if "Helfer 12" in [values["title"] for _, values in batch]:
             raise RuntimeError("Datenbank weg")
-        return original(batch, report, **kwargs)
+        counts = original(batch, companies, **kwargs)
+        written.append(len(batch))
+        return counts
 
     monkeypatch.setattr(importer, "_write_batch", failing)
     more = [record(external_id=f"U-{n}", title=f"Helfer {n}") for n in range(35)]
     with pytest.raises(RuntimeError, match="Datenbank weg"):
         importer.import_vacancies(jsonl(*more), publish=True)
-    assert Vacancy.objects.filter(external_id__startswith="U-").count() == 10
+    landed = Vacancy.objects.filter(external_id__startswith="U-").count()
+    assert 0 < landed < 35
+    assert landed == sum(written)
