@@ -182,6 +182,7 @@ class _Taxonomy:
     sizes: list  # the name lengths (in words) that occur
     vocabulary: dict  # one stem -> set of occupation ids
     long_parts: list  # (stem, ids) of the stems with 5 letters or more
+    slugs: dict  # slug -> occupation id
 
 
 # One prepared taxonomy per process, under the token the shared cache holds.
@@ -197,8 +198,9 @@ def _occupation_taxonomy():
     token = cache.get(_NAMES_KEY)
     if token is not None and token in _prepared:
         return _prepared[token]
-    names, vocabulary = {}, {}
-    for occupation in Occupation.objects.only("pk", "name", "name_female", "name_male", "synonyms"):
+    names, vocabulary, slugs = {}, {}, {}
+    for occupation in Occupation.objects.only("pk", "slug", "name", "name_female", "name_male", "synonyms"):
+        slugs[occupation.slug] = occupation.pk
         for name in occupation.all_names:
             name_stems = tuple(stem(part) for part in normalize_key(name).split())
             if name_stems:
@@ -210,6 +212,7 @@ def _occupation_taxonomy():
         sizes=sorted({len(name_stems) for name_stems in names}),
         vocabulary=vocabulary,
         long_parts=[(part, ids) for part, ids in vocabulary.items() if len(part) >= 5],
+        slugs=slugs,
     )
     if token is None:
         token = secrets.token_hex(8)
@@ -550,13 +553,24 @@ class _Keyword:
 
 # -- facets ----------------------------------------------------------------
 def _selected_ids(params):
-    """Occupation and company slugs -> ids (0 for an unknown slug)."""
+    """Occupation and company slugs -> ids (0 for an unknown slug).
+
+    An occupation slug is looked up in the taxonomy this process holds
+    anyway: related vacancies, career pages and occupation hubs all filter
+    by occupation, and the query cost more than the rest of their search
+    setup. A slug the taxonomy does not know yet (an occupation added in
+    the last few minutes) is asked for in the database."""
     ids = {}
-    for name, model in (("occupation", Occupation), ("company", Company)):
-        slug = getattr(params, name)
-        if slug:
-            ids[name] = model.objects.filter(slug=slug).values_list("pk", flat=True).first() or 0
+    if params.occupation:
+        known = _occupation_taxonomy().slugs.get(params.occupation)
+        ids["occupation"] = known or _id_of(Occupation, params.occupation)
+    if params.company:
+        ids["company"] = _id_of(Company, params.company)
     return ids
+
+
+def _id_of(model, slug):
+    return model.objects.filter(slug=slug).values_list("pk", flat=True).first() or 0
 
 
 # Window rows are tuples in FACET_COLUMNS order (+ relevance): building

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -640,3 +641,20 @@ def test_occupation_names_prepared_by_another_process_are_not_thrown_away(monkey
     assert hits.exact == {0: {occupation("erzieher").pk}}
     assert cache.get(search_module._NAMES_KEY) == token
     assert list(search_module._prepared) == [token]
+
+
+def test_occupation_filter_takes_the_id_from_the_prepared_names_and_asks_for_a_new_slug():
+    from listings.search import _selected_ids
+
+    erzieher = occupation("erzieher")
+    VacancyFactory(title="Erzieher Kita Sonnenschein", occupation=erzieher)
+    search(SearchParams(q="Erzieher"))  # the names are prepared
+    with CaptureQueriesContext(connection) as captured:
+        assert _selected_ids(SearchParams(occupation="erzieher")) == {"occupation": erzieher.pk}
+    assert captured.captured_queries == []
+    # Added after the names were prepared: found in the database at once.
+    new = Occupation.objects.create(name="Drohnenpilot", slug="drohnenpilot")
+    VacancyFactory(title="Drohnenpilot Vermessung", occupation=new)
+    assert _selected_ids(SearchParams(occupation="drohnenpilot")) == {"occupation": new.pk}
+    assert titles(search(SearchParams(occupation="drohnenpilot"))) == ["Drohnenpilot Vermessung"]
+    assert _selected_ids(SearchParams(occupation="gibt-es-nicht")) == {"occupation": 0}

@@ -192,6 +192,22 @@ def test_career_page_link_only_when_published(client):
     profile.save()
     html = client.get(vacancy.get_absolute_url()).text
     assert '<a href="/beruf/it-projektkoordinator/hagen/">Beruf IT Projektkoordinator in Hagen' in html
+    # The set of published career pages is kept per live-data generation
+    # (profiles/templatetags/career_links.py); taking one back shows at once.
+    profile.status = "draft"
+    profile.save()
+    assert "/beruf/it-projektkoordinator/hagen/" not in client.get(vacancy.get_absolute_url()).text
+
+
+def test_vacancy_page_asks_no_query_for_the_career_link_once_known(client):
+    vacancy = VacancyFactory()
+    other = VacancyFactory(title="Koordinator B")
+    CareerProfileFactory(status="published")
+    client.get(vacancy.get_absolute_url())
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(other.get_absolute_url()).text
+    assert 'href="/beruf/it-projektkoordinator/hagen/"' in html
+    assert not [q for q in captured.captured_queries if "profiles_careerprofile" in q["sql"]]
 
 
 def test_related_vacancies_same_occupation_without_itself(client):
