@@ -658,3 +658,67 @@ def test_occupation_filter_takes_the_id_from_the_prepared_names_and_asks_for_a_n
     assert _selected_ids(SearchParams(occupation="drohnenpilot")) == {"occupation": new.pk}
     assert titles(search(SearchParams(occupation="drohnenpilot"))) == ["Drohnenpilot Vermessung"]
     assert _selected_ids(SearchParams(occupation="gibt-es-nicht")) == {"occupation": 0}
+
+
+def test_short_occupation_list_matches_the_database_and_falls_back_when_too_few(monkeypatch):
+    """Related vacancies (one occupation around a place, by date, no count)
+    are picked from the occupation's newest vacancies in Python; the answer
+    is the one the full query gives, also when the kept rows hold too few
+    matches and the query has to run after all."""
+    from django.core.cache import cache
+
+    from listings import search as search_module
+
+    erzieher = occupation("erzieher")
+    hagen, dortmund, berlin = city("hagen"), city("dortmund"), city("berlin")
+    now = timezone.now()
+    made = {}
+    for hours, place, remote, name in [
+        (1, berlin, "none", "Berlin neu"),
+        (2, hagen, "none", "Hagen 1"),
+        (3, berlin, "full", "Remote Berlin"),
+        (4, dortmund, "hybrid", "Dortmund 1"),
+        (5, berlin, "none", "Berlin alt"),
+        (6, hagen, "none", "Hagen 2"),
+        (7, berlin, "none", "Berlin älter"),
+        (8, dortmund, "none", "Dortmund 2"),
+    ]:
+        made[name] = VacancyFactory(
+            title=name,
+            occupation=erzieher,
+            city=place,
+            remote=remote,
+            published_at=now - datetime.timedelta(hours=hours),
+        )
+    VacancyFactory(title="Hagen geschlossen", occupation=erzieher, city=hagen, status=Vacancy.Status.CLOSED)
+    VacancyFactory(title="Hagen anderer Beruf", city=hagen)
+
+    def related(**extra):
+        cache.clear()  # neither a kept result nor kept rows from the last call
+        params = SearchParams(occupation="erzieher", where="hagen", radius=50, sort="date", **extra)
+        return titles(search(params, per_page=3, facets=False, count=False))
+
+    def through_the_database(**extra):
+        with monkeypatch.context() as patched:
+            patched.setattr(search_module, "_from_occupation_newest", lambda *args, **kwargs: False)
+            return related(**extra)
+
+    expected = ["Hagen 1", "Remote Berlin", "Dortmund 1"]
+    assert through_the_database() == expected
+    with CaptureQueriesContext(connection) as captured:
+        assert related() == expected
+    # One query for the occupation's newest rows, one for the page's rows.
+    assert len([q for q in captured.captured_queries if "listings_vacancy" in q["sql"]]) == 2
+    assert (
+        related(include_remote=False)
+        == through_the_database(include_remote=False)
+        == [
+            "Hagen 1",
+            "Dortmund 1",
+            "Hagen 2",
+        ]
+    )
+    # Only the newest four are kept: they hold two matches, the page needs
+    # three, and the occupation has more vacancies, so the query decides.
+    monkeypatch.setattr(search_module, "OCCUPATION_NEWEST", 4)
+    assert related(include_remote=False) == ["Hagen 1", "Dortmund 1", "Hagen 2"]
