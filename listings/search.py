@@ -312,6 +312,16 @@ def _place(where, radius):
     return found
 
 
+def _distances(city, radius):
+    """cities_within(city, radius), cached like _place."""
+    key = f"search:within:{freshness.places_version()}:{city.pk}:{radius}"
+    found = cache.get(key)
+    if found is None:
+        found = cities_within(city, radius)
+        cache.set(key, found, PLACE_CACHE_SECONDS)
+    return found
+
+
 def place_suggestions(text, limit=5):
     """Places spelled like an unknown `where` (prefix, then similarity)."""
     key = normalize_key(text)
@@ -721,7 +731,9 @@ def _facets(passing, near, params, now, selected_ids):
 
 
 # -- the entry point -------------------------------------------------------
-def search(params, *, page=1, per_page=20, facets=True, since=None, max_pages=MAX_PAGES, count=True):
+def search(
+    params, *, page=1, per_page=20, facets=True, since=None, max_pages=MAX_PAGES, count=True, place=None
+):
     """Runs a search; `since` (a datetime) keeps only vacancies published
     after it (job alerts). Raises PageOutOfRange for a page past the end (or
     past `max_pages`, the deepest page we offer).
@@ -733,7 +745,11 @@ def search(params, *, page=1, per_page=20, facets=True, since=None, max_pages=MA
 
     `count=False` (only together with facets=False) skips the total: for
     lists that show a few vacancies and no number, such as "related
-    vacancies"; `total` is then the length of the page."""
+    vacancies"; `total` is then the length of the page.
+
+    `place`: the City that `params.where` names, when the caller has it
+    already (city hubs, career pages). The name is then not looked up
+    again, and no other places of that name are offered."""
     try:
         page = int(page)
     except (TypeError, ValueError) as exc:
@@ -741,6 +757,8 @@ def search(params, *, page=1, per_page=20, facets=True, since=None, max_pages=MA
     if page < 1 or page > max_pages:
         raise PageOutOfRange
     options = {"page": page, "per_page": per_page, "facets": facets, "max_pages": max_pages, "count": count}
+    if place is not None:
+        options["place"] = place
     if since is not None:
         return _search(params, since=since, **options)
     key = _cache_key(params, options)
@@ -775,6 +793,8 @@ _CACHED_FIELDS = (
 
 
 def _cache_key(params, options):
+    if "place" in options:
+        options = {**options, "place": options["place"].pk}
     wanted = repr((sorted(asdict(params).items()), sorted(options.items())))
     digest = hashlib.sha1(wanted.encode(), usedforsecurity=False).hexdigest()
     return f"search:{freshness.key_prefix()}:{get_language()}:{digest}"
@@ -823,7 +843,7 @@ def _fill_page(result, page_obj, ids, distances):
     result.vacancies = list(page_obj.object_list)
 
 
-def _search(params, *, page, per_page, facets, since, max_pages, count):
+def _search(params, *, page, per_page, facets, since, max_pages, count, place=None):
     now = timezone.now()
     result = SearchResult(vacancies=[], total=0, page=None)
     base = Vacancy.objects.live()
@@ -834,7 +854,10 @@ def _search(params, *, page, per_page, facets, since, max_pages, count):
     words = query_words(params.q)
     distances = None
     if params.where:
-        city, alternatives, distances = _place(params.where, max(0, params.radius))
+        if place is not None:
+            city, alternatives, distances = place, [], _distances(place, max(0, params.radius))
+        else:
+            city, alternatives, distances = _place(params.where, max(0, params.radius))
         if city is None:
             result.messages.append(
                 _("Den Ort „%(place)s“ kennen wir nicht. Bitte prüfen Sie die Schreibweise.")

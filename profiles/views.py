@@ -35,12 +35,15 @@ def search_url(**params):
     return f"{reverse('listings:vacancy_list')}?{urlencode(query)}"
 
 
-def newest_vacancies(**params):
+def newest_vacancies(place=None, **params):
     """The live vacancies through the one search entry point, newest first.
     Lazy: the templates show them inside a cached fragment, and on a cache
-    hit the search is never run."""
+    hit the search is never run. `place`: the City that `where` names, so
+    the search need not look it up again."""
     return SimpleLazyObject(
-        lambda: search(SearchParams(sort="date", **params), per_page=VACANCIES_SHOWN, facets=False)
+        lambda: search(
+            SearchParams(sort="date", **params), per_page=VACANCIES_SHOWN, facets=False, place=place
+        )
     )
 
 
@@ -102,7 +105,7 @@ class CareerProfileDetailView(View):
         sections = list(profile.sections.all())
         bands = list(profile.salary_bands.all())
         where = where_value(city)
-        result = newest_vacancies(occupation=occupation.slug, where=where, radius=RADIUS_KM)
+        result = newest_vacancies(occupation=occupation.slug, where=where, radius=RADIUS_KM, place=city)
         related = CareerProfile.objects.published().exclude(pk=profile.pk)
         context = {
             "profile": profile,
@@ -177,7 +180,7 @@ class CityHubView(View):
             city.career_profiles.published().select_related("occupation", "city").order_by("occupation__name")
         )
         where = where_value(city)
-        result = newest_vacancies(where=where, radius=RADIUS_KM)
+        result = newest_vacancies(where=where, radius=RADIUS_KM, place=city)
         # Lazy: counted only when the cached fragment is missing.
         employers = SimpleLazyObject(lambda: top_employers(city))
         response = render(

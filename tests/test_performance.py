@@ -33,11 +33,12 @@ BUDGETS = {
         12,
     ),
     "search, deep page": ("/jobs/?page=2", 6),
-    "vacancy page": (lambda data: data["vacancy"].get_absolute_url(), 17),
-    "career page": ("/beruf/it-projektkoordinator/hagen/", 14),
-    "occupation hub": ("/beruf/it-projektkoordinator/", 8),
-    # Top employers: counts per company id, then the leaders' names.
-    "city hub": ("/jobs-in/hagen/", 12),
+    "vacancy page": (lambda data: data["vacancy"].get_absolute_url(), 15),
+    "career page": ("/beruf/it-projektkoordinator/hagen/", 10),
+    "occupation hub": ("/beruf/it-projektkoordinator/", 7),
+    # Top employers: counts per company id, then the leaders' names. The
+    # hub hands its City to the search, which then looks up no name.
+    "city hub": ("/jobs-in/hagen/", 9),
     "company page": (lambda data: data["company"].get_absolute_url(), 6),
     # Few title matches in this small corpus: the descriptions are searched
     # too (listings.search.WIDEN_BELOW), one COUNT and one page query more.

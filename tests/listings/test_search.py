@@ -722,3 +722,23 @@ def test_short_occupation_list_matches_the_database_and_falls_back_when_too_few(
     # three, and the occupation has more vacancies, so the query decides.
     monkeypatch.setattr(search_module, "OCCUPATION_NEWEST", 4)
     assert related(include_remote=False) == ["Hagen 1", "Dortmund 1", "Hagen 2"]
+
+
+def test_a_place_the_caller_has_is_not_looked_up_again():
+    from django.core.cache import cache
+
+    hagen, dortmund, berlin = city("hagen"), city("dortmund"), city("berlin")
+    for place in (hagen, dortmund, berlin):
+        VacancyFactory(title=f"Stelle in {place.name}", city=place, remote="none")
+    params = SearchParams(where="Hagen", radius=25, sort="date")
+    by_name = search(params, facets=False)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        given = search(params, facets=False, place=hagen)
+    assert titles(given) == titles(by_name)
+    assert sorted(titles(given)) == ["Stelle in Dortmund", "Stelle in Hagen"]
+    assert (given.total, given.city, given.city_alternatives) == (2, hagen, [])
+    # Only the places within the radius are asked for, not the name.
+    asked = [q["sql"] for q in captured.captured_queries if 'FROM "listings_city"' in q["sql"]]
+    assert len(asked) == 1
+    assert '"latitude" BETWEEN' in asked[0]

@@ -155,7 +155,7 @@ def test_page_asks_the_search_entry_point(client, hagen_profile, monkeypatch):
     assert calls == [
         (
             SearchParams(occupation="it-projektkoordinator", where="Hagen", radius=25, sort="date"),
-            {"per_page": 10, "facets": False},
+            {"per_page": 10, "facets": False, "place": hagen_profile.city},
         )
     ]
     assert "Derzeit keine passenden Stellen." in html
