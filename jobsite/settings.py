@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # One reading of the live-data generation per request, from the page
+    # cache's key on (listings/freshness.py).
+    "listings.freshness.OneReadingMiddleware",
     # Inside session, CSRF and CSP: a kept page gets its visitor's cookies,
     # token and nonce from them (jobsite/pagecache.py).
     "jobsite.pagecache.PageCacheMiddleware",

@@ -16,6 +16,8 @@ writer's transaction was still open would cache the old rows under it and
 keep them until the next change.
 """
 
+import contextlib
+import contextvars
 import time
 
 from django.core.cache import cache
@@ -30,17 +32,51 @@ GENERATION_KEY = "listings:generation"
 CACHE_SECONDS = 600
 
 
+# Inside one_reading(): the numbers read so far, so that one request asks
+# the cache once, not for every cache key it builds (a vacancy page built
+# six), and all of its pieces agree on one generation.
+_readings = contextvars.ContextVar("freshness_readings", default=None)
+
+
+@contextlib.contextmanager
+def one_reading():
+    token = _readings.set({})
+    try:
+        yield
+    finally:
+        _readings.reset(token)
+
+
+class OneReadingMiddleware:
+    """Each request reads the generation (and the places' version) once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with one_reading():
+            return self.get_response(request)
+
+
 def _read(key):
+    readings = _readings.get()
+    if readings is not None and key in readings:
+        return readings[key]
     value = cache.get(key)
     if value is None:
         # A start value from the clock: after a cache flush a counter never
         # comes back to a number whose keys may still be around.
         cache.add(key, int(time.time() * 1000), timeout=None)
         value = cache.get(key, 0)
+    if readings is not None:
+        readings[key] = value
     return value
 
 
 def _increment(key):
+    readings = _readings.get()
+    if readings is not None:
+        readings.pop(key, None)  # this request's own change counts at once
     try:
         cache.incr(key)
     except ValueError:  # not set yet (or evicted): start from the clock

@@ -96,3 +96,34 @@ def test_moving_a_place_changes_cached_radius_results():
     dortmund.latitude, dortmund.longitude = hagen.latitude + 2, hagen.longitude
     dortmund.save()
     assert titles(search(params)) == []
+
+
+def test_one_request_reads_the_generation_once_and_sees_its_own_change(monkeypatch):
+    from django.core.cache import cache
+
+    asked = []
+    original_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == freshness.GENERATION_KEY:
+            asked.append(key)
+        return original_get(key, *args, **kwargs)
+
+    first = freshness.generation()
+    monkeypatch.setattr(cache, "get", counting_get)
+    with freshness.one_reading():
+        assert freshness.key_prefix() == freshness.key_prefix()
+        assert len(asked) == 1
+        # Another process's change is not seen halfway through the request...
+        original_incr = cache.incr
+        original_incr(freshness.GENERATION_KEY)
+        assert freshness.generation() == first
+        # ...but this request's own change is, at once.
+        freshness.bump()
+        assert freshness.generation() == first + 2
+    # Outside a request every call asks the cache.
+    asked.clear()
+    freshness.generation()
+    freshness.generation()
+    assert len(asked) == 2
+
