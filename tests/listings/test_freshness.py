@@ -126,4 +126,3 @@ def test_one_request_reads_the_generation_once_and_sees_its_own_change(monkeypat
     freshness.generation()
     freshness.generation()
     assert len(asked) == 2
-
