@@ -2,7 +2,6 @@
 imports profiles; its templates load this library instead."""
 
 from django import template
-from django.core.cache import cache
 from django.urls import reverse
 
 from listings import freshness
@@ -11,8 +10,8 @@ from profiles.models import CareerProfile
 register = template.Library()
 
 # (generation prefix, {(occupation_id, city_id)}) of this process: every
-# vacancy page asks, and one lookup in a set is cheaper than a query or
-# unpickling the set from the shared cache each time.
+# vacancy page asks, and a lookup in a set is cheaper than a query. Each
+# process reads the published pairs once per generation (one small query).
 _memo = {}
 
 
@@ -23,11 +22,7 @@ def published_pairs():
     prefix = freshness.key_prefix()
     pairs = _memo.get(prefix)
     if pairs is None:
-        key = f"profiles:published-pairs:{prefix}"
-        pairs = cache.get(key)
-        if pairs is None:
-            pairs = frozenset(CareerProfile.objects.published().values_list("occupation_id", "city_id"))
-            cache.set(key, pairs, freshness.CACHE_SECONDS)
+        pairs = frozenset(CareerProfile.objects.published().values_list("occupation_id", "city_id"))
         _memo.clear()
         _memo[prefix] = pairs
     return pairs

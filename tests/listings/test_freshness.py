@@ -126,3 +126,24 @@ def test_one_request_reads_the_generation_once_and_sees_its_own_change(monkeypat
     freshness.generation()
     freshness.generation()
     assert len(asked) == 2
+
+
+def test_a_vacancy_page_reads_the_generation_once(client, monkeypatch):
+    """Page cache, search, related list, cards and career link all key on
+    the generation; OneReadingMiddleware makes that one cache read."""
+    from django.core.cache import cache
+
+    vacancy = VacancyFactory()
+    VacancyFactory(title="Koordinator B")
+    asked = []
+    original_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == freshness.GENERATION_KEY:
+            asked.append(key)
+        return original_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    response = client.get(vacancy.get_absolute_url())
+    assert "Koordinator B" in response.text  # the related list was built
+    assert len(asked) == 1
