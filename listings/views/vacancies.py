@@ -27,7 +27,8 @@ class _MailtoRedirect(HttpResponseRedirect):
 def related_vacancies(vacancy, *, count=RELATED_COUNT):
     """Live vacancies of the same occupation around the vacancy's place
     (or, without an occupation, in that place), through the one search
-    entry point, without the vacancy itself."""
+    entry point, without the vacancy itself. The vacancy's City goes along,
+    so the search does not look its name up again."""
     params = SearchParams(
         occupation=vacancy.occupation.slug if vacancy.occupation_id else "",
         where=vacancy.city.slug,
@@ -35,7 +36,9 @@ def related_vacancies(vacancy, *, count=RELATED_COUNT):
         sort="date",
     )
     try:
-        result = search(params, page=1, per_page=count + 1, facets=False, count=False)
+        result = search(
+            params, page=1, per_page=count + 1, facets=False, count=False, place=vacancy.city
+        )
     except PageOutOfRange:
         return []
     return [other for other in result.vacancies if other.pk != vacancy.pk][:count]

@@ -102,3 +102,26 @@ def test_a_card_depends_only_on_what_its_key_names():
     assert "badge" not in html
     assert "<h3 " in cards_module.vacancy_cards([vacancy], "includes/vacancy_card.html", 3)[0]
     assert "<h2 " in cards_module.vacancy_cards([vacancy], "includes/vacancy_card.html", 2)[0]
+
+
+def test_a_card_without_a_distance_on_it_is_shared_by_every_place(renders):
+    vacancy = VacancyFactory(title="Geteilte Karte (m/w/d)")
+    cards = []
+    for distance in (None, 0.0, 12.09, 48.7):
+        vacancy.distance_km = distance
+        cards += cards_module.vacancy_cards([vacancy], "includes/vacancy_card.html", 3)
+    assert renders == ["includes/vacancy_card.html"]
+    assert len(set(cards)) == 1
+
+
+def test_a_search_card_is_kept_per_distance_as_shown(renders):
+    vacancy = VacancyFactory(title="Entfernte Karte (m/w/d)")
+    shown = {}
+    for distance in (11.6, 12.4, 12.6, 0.3, 0.0, None):
+        vacancy.distance_km = distance
+        html = cards_module.vacancy_cards([vacancy], "listings/search/card.html", distance=True)[0]
+        found = re.search(r"\((\d+) km entfernt\)", html)
+        shown[distance] = found[1] if found else None
+    assert shown == {11.6: "12", 12.4: "12", 12.6: "13", 0.3: "0", 0.0: None, None: None}
+    # 11.6 and 12.4 both show "12 km"; 0.0 and None show no distance.
+    assert len(renders) == 4
