@@ -55,8 +55,11 @@ def _record(vacancy_id, kind):
         return
     client, prefix = redis
     try:
-        client.hincrby(f"{prefix}:{day}", f"{vacancy_id}:{kind}", 1)
-        due = client.set(f"{prefix}:due", 1, nx=True, ex=FLUSH_INTERVAL)
+        # One round trip for both: every vacancy page view comes through here.
+        pipe = client.pipeline(transaction=False)
+        pipe.hincrby(f"{prefix}:{day}", f"{vacancy_id}:{kind}", 1)
+        pipe.set(f"{prefix}:due", 1, nx=True, ex=FLUSH_INTERVAL)
+        _count, due = pipe.execute()
     except Exception:
         # Counting must never break the page it counts.
         logger.warning("Redis nicht erreichbar; Aufruf von Stelle %s nicht gezählt.", vacancy_id)

@@ -36,9 +36,7 @@ def related_vacancies(vacancy, *, count=RELATED_COUNT):
         sort="date",
     )
     try:
-        result = search(
-            params, page=1, per_page=count + 1, facets=False, count=False, place=vacancy.city
-        )
+        result = search(params, page=1, per_page=count + 1, facets=False, count=False, place=vacancy.city)
     except PageOutOfRange:
         return []
     return [other for other in result.vacancies if other.pk != vacancy.pk][:count]

@@ -97,3 +97,14 @@ def test_one_flusher_at_a_time(redis_cache):
     assert flush_stats() == 0
     client.delete(f"{backend.key_prefix}:vstats:lock")
     assert flush_stats() == 1
+
+
+def test_the_first_event_of_an_interval_schedules_one_flush(redis_cache, django_capture_on_commit_callbacks):
+    vacancy = VacancyFactory()
+    with django_capture_on_commit_callbacks() as scheduled:
+        record_view(vacancy.pk)
+        record_view(vacancy.pk)
+        record_apply_click(vacancy.pk)
+    assert len(scheduled) == 1
+    assert flush_stats() == 3
+    assert counts(vacancy) == (2, 1, 2, 1)
