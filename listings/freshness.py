@@ -62,15 +62,23 @@ def _read(key):
     readings = _readings.get()
     if readings is not None and key in readings:
         return readings[key]
-    value = cache.get(key)
-    if value is None:
-        # A start value from the clock: after a cache flush a counter never
-        # comes back to a number whose keys may still be around.
-        cache.add(key, int(time.time() * 1000), timeout=None)
-        value = cache.get(key, 0)
-    if readings is not None:
-        readings[key] = value
-    return value
+    if readings is None:
+        return _fetch([key])[key]
+    # A request that needs one number mostly needs the other, too (a
+    # search around a place, a vacancy page's related list): one round trip.
+    readings.update(_fetch([key, *(other for other in _NUMBERS if other != key and other not in readings)]))
+    return readings[key]
+
+
+def _fetch(keys):
+    values = cache.get_many(keys)
+    for key in keys:
+        if values.get(key) is None:
+            # A start value from the clock: after a cache flush a counter
+            # never comes back to a number whose keys may still be around.
+            cache.add(key, int(time.time() * 1000), timeout=None)
+            values[key] = cache.get(key, 0)
+    return values
 
 
 def _increment(key):
@@ -123,6 +131,10 @@ def on_change(sender, **kwargs):
 # places within a radius) is cached under their own version, which only
 # their changes move.
 PLACES_KEY = "listings:places-version"
+
+
+# The numbers one request reads together.
+_NUMBERS = (GENERATION_KEY, PLACES_KEY)
 
 
 def places_version():

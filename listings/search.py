@@ -21,6 +21,7 @@ How a keyword query matches (issue #3):
 
 import copy
 import difflib
+import functools
 import hashlib
 import heapq
 import math
@@ -313,8 +314,14 @@ def _place(where, radius):
 
 
 def _distances(city, radius):
-    """cities_within(city, radius), cached like _place."""
-    key = f"search:within:{freshness.places_version()}:{city.pk}:{radius}"
+    """cities_within(city, radius), cached like _place and, like the
+    occupations' newest rows (_occupation_newest_kept), in this process too.
+    Callers only read the dict."""
+    return _distances_kept(f"search:within:{freshness.places_version()}:{city.pk}:{radius}", city, radius)
+
+
+@functools.lru_cache(maxsize=256)
+def _distances_kept(key, city, radius):
     found = cache.get(key)
     if found is None:
         found = cities_within(city, radius)
@@ -761,6 +768,9 @@ def search(
         options["place"] = place
     if since is not None:
         return _search(params, since=since, **options)
+    short = _short_list(params, **options)
+    if short is not None:
+        return short
     key = _cache_key(params, options)
     cached = cache.get(key)
     if cached is not None:
@@ -893,17 +903,6 @@ def _search(params, *, page, per_page, facets, since, max_pages, count, place=No
     result.sort = "relevance" if rank else "date"
 
     if not facets and not rank:
-        # Related vacancies: one occupation around a place, a few by date.
-        short_list = (
-            not count and page == 1 and since is None and keyword is None and set(groups) == {"occupation"}
-        )
-        place_known = result.city is not None or not params.where
-        if (
-            short_list
-            and place_known
-            and _from_occupation_newest(result, params, selected_ids["occupation"], distances, per_page)
-        ):
-            return result
         options = {"page": page, "per_page": per_page, "max_pages": max_pages, "distances": distances}
         # A place search includes every fully remote vacancy in Germany; when
         # those alone are more than TOTAL_CAP, a list with nothing else to
@@ -997,14 +996,45 @@ OCCUPATION_NEWEST = 300
 
 def _occupation_newest(occupation_id):
     """(pk, city_id, remote) of an occupation's newest OCCUPATION_NEWEST live
-    vacancies, newest first; kept per live-data generation and day."""
-    key = f"search:occupation-newest:{freshness.key_prefix()}:{occupation_id}"
+    vacancies, newest first; kept per live-data generation and day, in the
+    shared cache and in this process."""
+    return _occupation_newest_kept(
+        f"search:occupation-newest:{freshness.key_prefix()}:{occupation_id}", occupation_id
+    )
+
+
+# Under load every cache round trip also hands the CPU to Redis and back;
+# a vacancy page's related list made six. What is kept under a key naming
+# the generation (or the places' version) never changes under that key, so
+# each process keeps the last ones it used, too (a few MB).
+@functools.lru_cache(maxsize=128)
+def _occupation_newest_kept(key, occupation_id):
     rows = cache.get(key)
     if rows is None:
         newest = Vacancy.objects.live().filter(occupation_id=occupation_id).order_by("-published_at", "-id")
         rows = list(newest.values_list("pk", "city_id", "remote")[:OCCUPATION_NEWEST])
         cache.set(key, rows, freshness.CACHE_SECONDS)
-    return rows
+    return tuple(rows)
+
+
+def _short_list(params, *, page, per_page, facets, max_pages, count, place=None):
+    """Related vacancies: a first page of one occupation around a City the
+    caller has (or anywhere), by date and without a count, picked from the
+    occupation's newest vacancies (_from_occupation_newest). Asked before
+    the result cache: it needs no more than that cache's own round trips,
+    and those lists are too many and too short-lived to keep (one per
+    occupation and place). None when the search is not such a list, or when
+    the newest rows cannot say."""
+    if facets or count or page != 1 or query_words(params.q) or (params.where and place is None):
+        return None
+    selected_ids = _selected_ids(params)
+    if set(_filter_groups(params, timezone.now(), selected_ids)) != {"occupation"}:
+        return None
+    distances = _distances(place, max(0, params.radius)) if params.where else None
+    result = SearchResult(vacancies=[], total=0, page=None, city=place if params.where else None)
+    if _from_occupation_newest(result, params, selected_ids["occupation"], distances, per_page):
+        return result
+    return None
 
 
 def _from_occupation_newest(result, params, occupation_id, distances, per_page):

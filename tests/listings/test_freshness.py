@@ -98,19 +98,41 @@ def test_moving_a_place_changes_cached_radius_results():
     assert titles(search(params)) == []
 
 
-def test_one_request_reads_the_generation_once_and_sees_its_own_change(monkeypatch):
+def count_number_readings(monkeypatch):
+    """[keys of one cache call] for every cache call that reads the
+    generation or the places' version."""
     from django.core.cache import cache
 
     asked = []
-    original_get = cache.get
+    original_get, original_get_many = cache.get, cache.get_many
+    numbers = {freshness.GENERATION_KEY, freshness.PLACES_KEY}
+    inside_get_many = []  # the local-memory cache's get_many calls get per key
 
     def counting_get(key, *args, **kwargs):
-        if key == freshness.GENERATION_KEY:
-            asked.append(key)
+        if key in numbers and not inside_get_many:
+            asked.append([key])
         return original_get(key, *args, **kwargs)
 
-    first = freshness.generation()
+    def counting_get_many(keys, *args, **kwargs):
+        if numbers & set(keys):
+            asked.append(sorted(keys))
+        inside_get_many.append(True)
+        try:
+            return original_get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
     monkeypatch.setattr(cache, "get", counting_get)
+    monkeypatch.setattr(cache, "get_many", counting_get_many)
+    return asked
+
+
+def test_one_request_reads_the_generation_once_and_sees_its_own_change(monkeypatch):
+    from django.core.cache import cache
+
+    first = freshness.generation()
+    freshness.places_version()  # both numbers set, as in a running site
+    asked = count_number_readings(monkeypatch)
     with freshness.one_reading():
         assert freshness.key_prefix() == freshness.key_prefix()
         assert len(asked) == 1
@@ -121,6 +143,10 @@ def test_one_request_reads_the_generation_once_and_sees_its_own_change(monkeypat
         # ...but this request's own change is, at once.
         freshness.bump()
         assert freshness.generation() == first + 2
+        # The places' version came along with the first reading.
+        asked.clear()
+        freshness.places_version()
+        assert asked == []
     # Outside a request every call asks the cache.
     asked.clear()
     freshness.generation()
@@ -131,19 +157,12 @@ def test_one_request_reads_the_generation_once_and_sees_its_own_change(monkeypat
 def test_a_vacancy_page_reads_the_generation_once(client, monkeypatch):
     """Page cache, search, related list, cards and career link all key on
     the generation; OneReadingMiddleware makes that one cache read."""
-    from django.core.cache import cache
 
     vacancy = VacancyFactory()
     VacancyFactory(title="Koordinator B")
-    asked = []
-    original_get = cache.get
-
-    def counting_get(key, *args, **kwargs):
-        if key == freshness.GENERATION_KEY:
-            asked.append(key)
-        return original_get(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get", counting_get)
+    freshness.places_version()  # both numbers set, as in a running site
+    asked = count_number_readings(monkeypatch)
     response = client.get(vacancy.get_absolute_url())
     assert "Koordinator B" in response.text  # the related list was built
-    assert len(asked) == 1
+    # One cache call for both numbers (the related list needs the places' version).
+    assert asked == [sorted([freshness.GENERATION_KEY, freshness.PLACES_KEY])]

@@ -696,7 +696,7 @@ def test_short_occupation_list_matches_the_database_and_falls_back_when_too_few(
     def related(**extra):
         cache.clear()  # neither a kept result nor kept rows from the last call
         params = SearchParams(occupation="erzieher", where="hagen", radius=50, sort="date", **extra)
-        return titles(search(params, per_page=3, facets=False, count=False))
+        return titles(search(params, per_page=3, facets=False, count=False, place=hagen))
 
     def through_the_database(**extra):
         with monkeypatch.context() as patched:
@@ -708,7 +708,9 @@ def test_short_occupation_list_matches_the_database_and_falls_back_when_too_few(
     with CaptureQueriesContext(connection) as captured:
         assert related() == expected
     # One query for the occupation's newest rows, one for the page's rows.
-    assert len([q for q in captured.captured_queries if "listings_vacancy" in q["sql"]]) == 2
+    vacancy_queries = [q["sql"] for q in captured.captured_queries if "listings_vacancy" in q["sql"]]
+    assert len(vacancy_queries) == 2
+    assert "LIMIT 300" in vacancy_queries[0]  # the newest rows, not a place query
     assert (
         related(include_remote=False)
         == through_the_database(include_remote=False)
@@ -742,3 +744,38 @@ def test_a_place_the_caller_has_is_not_looked_up_again():
     asked = [q["sql"] for q in captured.captured_queries if 'FROM "listings_city"' in q["sql"]]
     assert len(asked) == 1
     assert '"latitude" BETWEEN' in asked[0]
+
+
+def test_related_lists_share_the_occupation_rows_in_the_process_until_something_changes(monkeypatch):
+    """Short lists ask neither the result cache nor, within one generation,
+    the shared cache for the occupation's rows a second time."""
+    from django.core.cache import cache
+
+    erzieher = occupation("erzieher")
+    hagen, dortmund = city("hagen"), city("dortmund")
+    VacancyFactory(title="Erzieher Hagen", occupation=erzieher, city=hagen)
+    VacancyFactory(title="Erzieher Dortmund", occupation=erzieher, city=dortmund)
+    asked = []
+    original_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        asked.append(key.split(":")[1] if key.startswith("search:") else key)
+        return original_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+
+    def related(place):
+        params = SearchParams(occupation="erzieher", where=place.slug, radius=50, sort="date")
+        return titles(search(params, per_page=3, facets=False, count=False, place=place))
+
+    assert related(hagen) == ["Erzieher Dortmund", "Erzieher Hagen"]
+    assert asked.count("occupation-newest") == 1
+    with CaptureQueriesContext(connection) as captured:
+        assert related(dortmund) == ["Erzieher Dortmund", "Erzieher Hagen"]
+    assert asked.count("occupation-newest") == 1
+    assert [q for q in captured.captured_queries if "LIMIT 300" in q["sql"]] == []
+    # Nothing was kept as a search result (a result key is search:g…).
+    assert not [key for key in asked if key.startswith("g")]
+    VacancyFactory(title="Erzieher Hagen neu", occupation=erzieher, city=hagen)  # a new generation
+    assert related(dortmund) == ["Erzieher Hagen neu", "Erzieher Dortmund", "Erzieher Hagen"]
+    assert asked.count("occupation-newest") == 2
