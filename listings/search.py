@@ -87,6 +87,10 @@ class SearchResult:
     # True when facet counts cover only the newest `facets_window` matches.
     facets_sampled: bool = False
     facets_window: int = 0
+    # The page's vacancy ids, in order, and {city_id: km} around the place
+    # (None without one); with rows=False they are all there is.
+    ids: list = field(default_factory=list)
+    distances: dict | None = None
 
 
 class PageOutOfRange(Exception):
@@ -739,7 +743,16 @@ def _facets(passing, near, params, now, selected_ids):
 
 # -- the entry point -------------------------------------------------------
 def search(
-    params, *, page=1, per_page=20, facets=True, since=None, max_pages=MAX_PAGES, count=True, place=None
+    params,
+    *,
+    page=1,
+    per_page=20,
+    facets=True,
+    since=None,
+    max_pages=MAX_PAGES,
+    count=True,
+    place=None,
+    rows=True,
 ):
     """Runs a search; `since` (a datetime) keeps only vacancies published
     after it (job alerts). Raises PageOutOfRange for a page past the end (or
@@ -756,7 +769,10 @@ def search(
 
     `place`: the City that `params.where` names, when the caller has it
     already (city hubs, career pages). The name is then not looked up
-    again, and no other places of that name are offered."""
+    again, and no other places of that name are offered.
+
+    `rows=False`: the page's vacancies are not read, only their ids (and
+    distances); for callers that show kept cards (related vacancies)."""
     try:
         page = int(page)
     except (TypeError, ValueError) as exc:
@@ -766,6 +782,8 @@ def search(
     options = {"page": page, "per_page": per_page, "facets": facets, "max_pages": max_pages, "count": count}
     if place is not None:
         options["place"] = place
+    if not rows:
+        options["rows"] = False
     if since is not None:
         return _search(params, since=since, **options)
     short = _short_list(params, **options)
@@ -774,7 +792,7 @@ def search(
     key = _cache_key(params, options)
     cached = cache.get(key)
     if cached is not None:
-        return _from_cache(cached)
+        return _from_cache(cached, rows=rows)
     result = _search(params, since=None, **options)
     cache.set(key, _to_cache(result), freshness.CACHE_SECONDS)
     return result
@@ -811,9 +829,14 @@ def _cache_key(params, options):
 
 
 def _to_cache(result):
+    if result.vacancies or not result.ids:
+        ids = [vacancy.pk for vacancy in result.vacancies]
+        distances = {vacancy.city_id: vacancy.distance_km for vacancy in result.vacancies}
+    else:  # rows=False: the page's places are not known, keep all distances
+        ids, distances = result.ids, result.distances
     return {
-        "ids": [vacancy.pk for vacancy in result.vacancies],
-        "distances": {vacancy.city_id: vacancy.distance_km for vacancy in result.vacancies},
+        "ids": ids,
+        "distances": distances,
         "count": result.page.paginator.count,
         "per_page": result.page.paginator.per_page,
         "number": result.page.number,
@@ -821,25 +844,31 @@ def _to_cache(result):
     }
 
 
-def _from_cache(data):
+def _from_cache(data, *, rows=True):
     result = SearchResult(vacancies=[], total=0, page=None)
     for name in _CACHED_FIELDS:
         setattr(result, name, data[name])
     # The page's rows are loaded fresh (one query), so a changed title or
     # logo shows without a new search.
     page_obj = Paginator(range(data["count"]), data["per_page"]).page(data["number"])
-    _fill_page(result, page_obj, data["ids"], data["distances"])
+    _fill_page(result, page_obj, data["ids"], data["distances"], rows=rows)
     return result
 
 
-def _fill_page(result, page_obj, ids, distances):
+def _fill_page(result, page_obj, ids, distances, *, rows=True):
     """The page's vacancies in `ids` order, with company, city and occupation
     in one query, and their distance ({city_id: km}, or None without a place).
 
     The Markdown texts stay in the database: lists show cards, and reading
     each description (mostly kept out of line, in TOAST) cost about 2 ms
     for 20 random vacancies at 1,000,000. A caller that does show them
-    (feeds) reads all of the page's in one more query (FETCH_PEERS)."""
+    (feeds) reads all of the page's in one more query (FETCH_PEERS).
+    `rows=False`: only the ids and distances (see search)."""
+    result.ids, result.distances = list(ids), distances
+    if not rows:
+        page_obj.object_list = []
+        result.page, result.vacancies = page_obj, []
+        return
     loaded = (
         Vacancy.objects.select_related("company", "city", "occupation")
         .defer("description", "company__description")
@@ -853,7 +882,7 @@ def _fill_page(result, page_obj, ids, distances):
     result.vacancies = list(page_obj.object_list)
 
 
-def _search(params, *, page, per_page, facets, since, max_pages, count, place=None):
+def _search(params, *, page, per_page, facets, since, max_pages, count, place=None, rows=True):
     now = timezone.now()
     result = SearchResult(vacancies=[], total=0, page=None)
     base = Vacancy.objects.live()
@@ -903,7 +932,13 @@ def _search(params, *, page, per_page, facets, since, max_pages, count, place=No
     result.sort = "relevance" if rank else "date"
 
     if not facets and not rank:
-        options = {"page": page, "per_page": per_page, "max_pages": max_pages, "distances": distances}
+        options = {
+            "page": page,
+            "per_page": per_page,
+            "max_pages": max_pages,
+            "distances": distances,
+            "rows": rows,
+        }
         # A place search includes every fully remote vacancy in Germany; when
         # those alone are more than TOTAL_CAP, a list with nothing else to
         # narrow it down is "more than 10,000" without counting (counting
@@ -983,7 +1018,7 @@ def _search(params, *, page, per_page, facets, since, max_pages, count, place=No
         raise PageOutOfRange
     page_obj = paginator.page(page)
     ids = [row[_PK] for row in matching[page_obj.start_index() - 1 : page_obj.end_index()]]
-    _fill_page(result, page_obj, ids, distances)
+    _fill_page(result, page_obj, ids, distances, rows=rows)
 
     if total == 0:
         _empty_state(result, params, base, groups, keyword, distances)
@@ -1017,7 +1052,7 @@ def _occupation_newest_kept(key, occupation_id):
     return tuple(rows)
 
 
-def _short_list(params, *, page, per_page, facets, max_pages, count, place=None):
+def _short_list(params, *, page, per_page, facets, max_pages, count, place=None, rows=True):
     """Related vacancies: a first page of one occupation around a City the
     caller has (or anywhere), by date and without a count, picked from the
     occupation's newest vacancies (_from_occupation_newest). Asked before
@@ -1032,12 +1067,12 @@ def _short_list(params, *, page, per_page, facets, max_pages, count, place=None)
         return None
     distances = _distances(place, max(0, params.radius)) if params.where else None
     result = SearchResult(vacancies=[], total=0, page=None, city=place if params.where else None)
-    if _from_occupation_newest(result, params, selected_ids["occupation"], distances, per_page):
+    if _from_occupation_newest(result, params, selected_ids["occupation"], distances, per_page, rows=rows):
         return result
     return None
 
 
-def _from_occupation_newest(result, params, occupation_id, distances, per_page):
+def _from_occupation_newest(result, params, occupation_id, distances, per_page, *, rows=True):
     """A first page of one occupation around a place (or anywhere), by date
     and without a count: related vacancies. Picked in Python from the
     occupation's newest vacancies, which every page of that occupation
@@ -1046,18 +1081,18 @@ def _from_occupation_newest(result, params, occupation_id, distances, per_page):
 
     Returns False when those rows cannot say: fewer matches among them than
     the page needs, while the occupation has more vacancies than were kept."""
-    rows = _occupation_newest(occupation_id)
+    newest = _occupation_newest(occupation_id)
     remote_too = distances is not None and params.include_remote
     ids = [
         pk
-        for pk, city_id, remote in rows
+        for pk, city_id, remote in newest
         if distances is None or city_id in distances or (remote_too and remote == Vacancy.Remote.FULL)
     ][:per_page]
-    if len(ids) < per_page and len(rows) == OCCUPATION_NEWEST:
+    if len(ids) < per_page and len(newest) == OCCUPATION_NEWEST:
         return False
     result.total = len(ids)
     result.total_capped = result.depth_capped = False
-    _fill_page(result, Paginator(range(len(ids)), per_page).page(1), ids, distances)
+    _fill_page(result, Paginator(range(len(ids)), per_page).page(1), ids, distances, rows=rows)
     return True
 
 
@@ -1126,7 +1161,17 @@ def _counted_window(queryset, keyword, columns, limit):
 
 
 def _direct_page(
-    result, queryset, *, page, per_page, max_pages, distances, count, selective=False, over_cap=False
+    result,
+    queryset,
+    *,
+    page,
+    per_page,
+    max_pages,
+    distances,
+    count,
+    rows=True,
+    selective=False,
+    over_cap=False,
 ):
     """Without facets and ranking (vacancy pages, career pages, hubs, feeds,
     alerts): a capped COUNT (skipped when the caller shows no total) and the
@@ -1152,7 +1197,7 @@ def _direct_page(
         total = reachable = len(page_ids)
     result.total = total
     result.depth_capped = total > reachable or result.total_capped
-    _fill_page(result, Paginator(range(reachable), per_page).page(page), page_ids, distances)
+    _fill_page(result, Paginator(range(reachable), per_page).page(page), page_ids, distances, rows=rows)
     return result
 
 

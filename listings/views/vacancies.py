@@ -12,6 +12,7 @@ from listings import stats
 from listings.jsonld import absolute_url, job_posting_script
 from listings.models import Company, Vacancy
 from listings.search import PageOutOfRange, SearchParams, search
+from listings.templatetags.vacancy_cards import cards_by_id
 
 RELATED_COUNT = 5
 RELATED_RADIUS_KM = 50
@@ -25,10 +26,11 @@ class _MailtoRedirect(HttpResponseRedirect):
 
 
 def related_vacancies(vacancy, *, count=RELATED_COUNT):
-    """Live vacancies of the same occupation around the vacancy's place
-    (or, without an occupation, in that place), through the one search
-    entry point, without the vacancy itself. The vacancy's City goes along,
-    so the search does not look its name up again."""
+    """Cards of live vacancies of the same occupation around the vacancy's
+    place (or, without an occupation, in that place), through the one
+    search entry point, without the vacancy itself. The vacancy's City goes
+    along, so the search does not look its name up again; only the ids are
+    searched for, and only vacancies whose card is not kept are read."""
     params = SearchParams(
         occupation=vacancy.occupation.slug if vacancy.occupation_id else "",
         where=vacancy.city.slug,
@@ -36,10 +38,13 @@ def related_vacancies(vacancy, *, count=RELATED_COUNT):
         sort="date",
     )
     try:
-        result = search(params, page=1, per_page=count + 1, facets=False, count=False, place=vacancy.city)
+        result = search(
+            params, page=1, per_page=count + 1, facets=False, count=False, place=vacancy.city, rows=False
+        )
     except PageOutOfRange:
         return []
-    return [other for other in result.vacancies if other.pk != vacancy.pk][:count]
+    ids = [pk for pk in result.ids if pk != vacancy.pk][:count]
+    return cards_by_id(ids, "includes/vacancy_card.html", 3)
 
 
 def meta_description(vacancy):
@@ -66,7 +71,7 @@ class VacancyDetailView(View):
             "description_html": render_markdown(vacancy.description),
             "job_posting_script": job_posting_script(vacancy),
             "logo_url": logo_url,
-            "related": related_vacancies(vacancy),
+            "related_cards": related_vacancies(vacancy),
         }
         response = render(request, "listings/vacancy_detail.html", context)
         # A page answered from the cache still counts as a view.
@@ -83,7 +88,7 @@ class VacancyDetailView(View):
         context = {
             "vacancy": vacancy,
             "was_public": vacancy.published_at is not None,
-            "related": related_vacancies(vacancy),
+            "related_cards": related_vacancies(vacancy),
             "search_url": f"{search_url}?{urlencode(query)}",
         }
         return render(request, "listings/vacancy_gone.html", context, status=410)

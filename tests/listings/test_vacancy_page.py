@@ -223,6 +223,37 @@ def test_related_vacancies_same_occupation_without_itself(client):
     assert closed.get_absolute_url() not in related
 
 
+def test_kept_related_cards_are_not_read_again(client, monkeypatch):
+    """A neighbour's page shows the same related cards from the cache: the
+    vacancies behind them are not read (only the page's own vacancy is)."""
+    # Without Redis a view is counted straight into the table; not what is measured here.
+    monkeypatch.setattr("listings.stats._record", lambda *args: None)
+    first = VacancyFactory(title="Koordinator A")
+    second = VacancyFactory(title="Koordinator B")
+    third = VacancyFactory(title="Koordinator C")
+    client.get(first.get_absolute_url())  # cards of B and C are kept
+    client.get(second.get_absolute_url())  # ... and of A
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(third.get_absolute_url()).text
+    related = html.split('class="related-vacancies"', 1)[1].split("</aside>", 1)[0]
+    assert re.findall(r'<h3 class="vacancy-card-title"><a href="[^"]+">([^<]+)</a>', related) == [
+        "Koordinator B",
+        "Koordinator A",
+    ]
+    vacancy_reads = [q["sql"] for q in captured.captured_queries if 'FROM "listings_vacancy"' in q["sql"]]
+    assert len(vacancy_reads) == 1  # the page's own vacancy
+    assert f'"listings_vacancy"."id" = {third.pk}' in vacancy_reads[0]
+
+
+def test_a_closed_vacancy_leaves_the_related_cards_at_once(client):
+    first = VacancyFactory(title="Koordinator A")
+    second = VacancyFactory(title="Koordinator B")
+    assert "Koordinator B" in client.get(first.get_absolute_url()).text
+    second.status = Vacancy.Status.CLOSED
+    second.save()
+    assert "Koordinator B" not in client.get(first.get_absolute_url()).text
+
+
 def _queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code in (200, 410)
