@@ -80,7 +80,7 @@ fi
 # replayed and counted as fast answers.
 $PY -c "import redis; redis.Redis.from_url('$REDIS_URL', socket_timeout=5).flushdb()"
 mkdir -p "$OUT/raw"
-rm -f "$OUT"/raw/*.json "$OUT/rss.txt"
+rm -f "$OUT"/raw/*.json "$OUT"/raw/*.cpu "$OUT/rss.txt"
 
 # -- data ----------------------------------------------------------------
 exists=$($PY -c "
@@ -113,6 +113,13 @@ with psycopg.connect('$PG/postgres', autocommit=True) as c:
 else
     say "$DB already holds $VACANCIES vacancies"
     $PY manage.py migrate --noinput -v0
+    # An earlier run's flush_stats updated thousands of rows; until VACUUM
+    # their pages are not all-visible and index-only scans read the table
+    # again. Every run starts from a vacuumed table, as the first one did.
+    $PY -c "
+import psycopg
+with psycopg.connect('$PG/$DB', autocommit=True) as c:
+    c.execute('VACUUM (ANALYZE) listings_vacancy')"
 fi
 $PY manage.py collectstatic --noinput -v0
 
@@ -162,6 +169,28 @@ if [ "$up" != 1 ]; then
 fi
 
 # -- load ----------------------------------------------------------------
+# CPU time (utime + stime, in clock ticks) of the site's workers, of
+# PostgreSQL's processes and of Redis: read before and after each measured
+# run, so the results say where a page type's time went.
+cpu_ticks() {
+    local workers pg redis
+    workers=$(pgrep -P "$GUNICORN" | tr '\n' ' ')
+    pg=$(pgrep -x postgres | tr '\n' ' ')
+    redis=$(pgrep -x redis-server | tr '\n' ' ')
+    $PY - "$workers" "$pg" "$redis" <<'PY'
+import sys
+def ticks(pids):
+    total = 0
+    for pid in pids.split():
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])
+    return total
+print(" ".join(str(ticks(group)) for group in sys.argv[1:]))
+PY
+}
 for page in $PAGES; do
     list="$OUT/urls/$page.txt"
     [ -s "$list" ] || { echo "no URL list for $page" >&2; exit 1; }
@@ -170,8 +199,10 @@ for page in $PAGES; do
         BENCH_RESULT=/dev/null wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s \
             -s scripts/bench/replay.lua "http://127.0.0.1:$PORT" -- "$list" warmup >/dev/null
     fi
+    before=$(cpu_ticks)
     BENCH_RESULT="$OUT/raw/$page.json" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s \
         -s scripts/bench/replay.lua "http://127.0.0.1:$PORT" -- "$list" >/dev/null
+    echo "$before $(cpu_ticks) $(getconf CLK_TCK)" >"$OUT/raw/$page.cpu"
     cat "$OUT/raw/$page.json"
 done
 

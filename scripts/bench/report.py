@@ -34,6 +34,22 @@ ORDER = [
 ]
 
 
+CPU_GROUPS = ("site", "postgres", "redis")
+
+
+def cpu_per_request(path, page):
+    """{group: CPU ms per request} over the measured run, from the tick
+    counts bench.sh wrote (site workers, PostgreSQL, Redis), or {}."""
+    if not path.exists() or not page["requests"]:
+        return {}
+    *numbers, hz = (int(x) for x in path.read_text().split())
+    before, after = numbers[: len(CPU_GROUPS)], numbers[len(CPU_GROUPS) :]
+    return {
+        group: round((end - start) / hz * 1000 / page["requests"], 2)
+        for group, start, end in zip(CPU_GROUPS, before, after, strict=True)
+    }
+
+
 def main():
     meta = json.loads((BENCH_DIR / "meta.json").read_text())
     pages = {}
@@ -41,6 +57,7 @@ def main():
         path = RAW / f"{name}.json"
         if path.exists():
             pages[name] = json.loads(path.read_text())
+            pages[name]["cpu_ms_per_request"] = cpu_per_request(RAW / f"{name}.cpu", pages[name])
     rss = (
         [int(x) for x in (BENCH_DIR / "rss.txt").read_text().split()]
         if (BENCH_DIR / "rss.txt").exists()
@@ -56,8 +73,9 @@ def main():
         "",
         f"commit {meta['commit']}, {meta['started']}, load: {meta.get('load_s', 'schon geladen')} s",
         "",
-        "| page type | req/s | p50 ms | p95 ms | p99 ms | errors | target (req/s, p95, p99) | met |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| page type | req/s | p50 ms | p95 ms | p99 ms | errors | target (req/s, p95, p99) | met "
+        "| CPU ms/request: site · PostgreSQL · Redis |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
     ]
     for name, page in pages.items():
         errors = page["non_200"] + page["socket_errors"]
@@ -66,9 +84,12 @@ def main():
         if target:
             ok = page["rps"] >= target[0] and page["p95_ms"] <= target[1] and page["p99_ms"] <= target[2]
             met = "yes" if ok and not errors else "NO"
+        cpu = page.get("cpu_ms_per_request") or {}
+        cpu_text = " · ".join(f"{cpu[group]:.2f}" for group in CPU_GROUPS) if cpu else ""
         lines.append(
             f"| {name} | {page['rps']:,.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
-            f"{page['p99_ms']:.1f} | {errors} | {', '.join(map(str, target)) if target else ''} | {met} |"
+            f"{page['p99_ms']:.1f} | {errors} | {', '.join(map(str, target)) if target else ''} | {met} "
+            f"| {cpu_text} |"
         )
     worst = max(workers_mb) if workers_mb else 0
     lines += [
@@ -88,6 +109,10 @@ def main():
         )
     if meta.get("flushed"):
         lines.append(f"flush_stats: {meta['flushed']}")
+    lines.append(
+        "CPU ms/request: CPU time of the site's workers, PostgreSQL and Redis during the measured "
+        "run, divided by its requests (the machine has 2 cores; wrk itself is not counted)."
+    )
     text = "\n".join(lines) + "\n"
     (BENCH_DIR / "results.md").write_text(text)
     print(text)
