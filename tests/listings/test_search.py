@@ -779,3 +779,46 @@ def test_related_lists_share_the_occupation_rows_in_the_process_until_something_
     VacancyFactory(title="Erzieher Hagen neu", occupation=erzieher, city=hagen)  # a new generation
     assert related(dortmund) == ["Erzieher Hagen neu", "Erzieher Dortmund", "Erzieher Hagen"]
     assert asked.count("occupation-newest") == 2
+
+
+def test_only_the_ids_are_handed_back_on_every_path(monkeypatch):
+    """rows=False (related vacancies): the same ids as a full search, from
+    the occupation's newest rows, from the query when those cannot say, and
+    from a kept result; no vacancy is read for the page itself."""
+    from django.core.cache import cache
+
+    from listings import search as search_module
+
+    erzieher = occupation("erzieher")
+    hagen = city("hagen")
+    now = timezone.now()
+    for hours in range(4):
+        VacancyFactory(
+            title=f"Erzieher {hours}",
+            occupation=erzieher,
+            city=hagen,
+            published_at=now - datetime.timedelta(hours=hours),
+        )
+    VacancyFactory(title="Ohne Beruf", occupation=None, city=hagen)
+    by_occupation = SearchParams(occupation="erzieher", where="hagen", radius=50, sort="date")
+    in_the_place = SearchParams(where="hagen", radius=0, sort="date")
+
+    def ids(params, **options):
+        return search(params, per_page=3, facets=False, count=False, place=hagen, **options).ids
+
+    for params in (by_occupation, in_the_place):
+        full = [v.pk for v in search(params, per_page=3, facets=False, count=False, place=hagen).vacancies]
+        assert len(full) == 3
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            result = search(params, per_page=3, facets=False, count=False, place=hagen, rows=False)
+        assert (result.ids, result.vacancies) == (full, [])
+        assert not [q for q in captured.captured_queries if '"listings_vacancy"."title"' in q["sql"]]
+        assert ids(params, rows=False) == full  # a second time: the kept result or rows
+    # The newest rows hold too few: the query decides, and its result is kept.
+    monkeypatch.setattr(search_module, "OCCUPATION_NEWEST", 2)
+    cache.clear()
+    full = [v.pk for v in search(by_occupation, per_page=3, facets=False, count=False, place=hagen).vacancies]
+    cache.clear()
+    assert ids(by_occupation, rows=False) == full
+    assert ids(by_occupation, rows=False) == full
