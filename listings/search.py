@@ -302,7 +302,12 @@ def _place(where, radius):
     (listings/freshness.py), since every search near the same place asks
     the same three queries."""
     wanted = hashlib.sha1(f"{normalize_key(where)}|{radius}".encode(), usedforsecurity=False).hexdigest()
-    key = f"search:place:{freshness.places_version()}:{wanted}"
+    return _place_kept(f"search:place:{freshness.places_version()}:{wanted}", where, radius)
+
+
+# Like _distances_kept: also kept in each process (callers only read it).
+@functools.lru_cache(maxsize=256)
+def _place_kept(key, where, radius):
     found = cache.get(key)
     if found is None:
         city = CityResolver().resolve(where)

@@ -822,3 +822,29 @@ def test_only_the_ids_are_handed_back_on_every_path(monkeypatch):
     cache.clear()
     assert ids(by_occupation, rows=False) == full
     assert ids(by_occupation, rows=False) == full
+
+
+def test_a_place_is_resolved_once_per_process_until_places_change(monkeypatch):
+    from django.core.cache import cache
+
+    hagen = city("hagen")
+    VacancyFactory(title="Stelle in Hagen", city=hagen)
+    asked = []
+    original_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key.startswith("search:place:"):
+            asked.append(key)
+        return original_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    assert titles(search(SearchParams(where="Hagen", radius=25))) == ["Stelle in Hagen"]
+    assert titles(search(SearchParams(where="Hagen", radius=25, sort="date"))) == ["Stelle in Hagen"]
+    assert len(asked) == 1
+    # Moving a place is a new places' version: resolved again, and it counts.
+    hagen.latitude, hagen.longitude = hagen.latitude + 3, hagen.longitude
+    hagen.save()
+    assert titles(search(SearchParams(where="Hagen", radius=25, employment_types=["full_time"]))) == [
+        "Stelle in Hagen"
+    ]
+    assert len(asked) == 2
