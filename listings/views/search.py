@@ -29,18 +29,6 @@ def _url(query):
     return f"?{encoded}" if encoded else "?"
 
 
-def _toggled(params, name, value):
-    """Query string with `value` of list parameter `name` switched."""
-    query = querydict_from_params(params)
-    values = query.getlist(name)
-    if value in values:
-        values.remove(value)
-    else:
-        values.append(value)
-    query.setlist(name, values)
-    return _url(query)
-
-
 def _single(params, name, value):
     query = querydict_from_params(params)
     if query.get(name) == value:
@@ -71,17 +59,18 @@ FACET_TITLES = {
     "occupation": gettext_lazy("Beruf"),
     "company": gettext_lazy("Unternehmen"),
 }
-LIST_FACETS = {"type", "contract", "remote"}
 
 
-def _facet_groups(result, params):
+def _facet_groups(result):
+    # The facets are inputs of the filter form, not links: no query string
+    # per value (building them cost about 0.4 ms per search page).
     groups = []
     for name in ("type", "contract", "remote", "salary", "days", "occupation", "company"):
         entries = result.facets.get(name) or []
-        items = []
-        for value, label, count, selected in entries:
-            url = _toggled(params, name, value) if name in LIST_FACETS else _single(params, name, value)
-            items.append({"value": value, "label": label, "count": count, "selected": selected, "url": url})
+        items = [
+            {"value": value, "label": label, "count": count, "selected": selected}
+            for value, label, count, selected in entries
+        ]
         if items:
             groups.append({"name": name, "title": FACET_TITLES[name], "items": items})
     return groups
@@ -153,7 +142,7 @@ class VacancyListView(View):
             "vacancies": result.vacancies,
             "total": result.total,
             "query_string": query.urlencode(),
-            "facet_groups": _facet_groups(result, params),
+            "facet_groups": _facet_groups(result),
             "chips": _chips(params, result),
             "radius_choices": sorted({0, *RADIUS_STEPS, DEFAULT_RADIUS, params.radius}),
             "noindex": filtered,
