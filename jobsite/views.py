@@ -14,11 +14,7 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request):
-    newest = (
-        Vacancy.objects.live()
-        .select_related("company", "city", "occupation")
-        .order_by("-published_at", "-id")[:10]
-    )
+    newest = Vacancy.objects.live().for_lists().order_by("-published_at", "-id")[:10]
     popular_occupations = Occupation.objects.filter(career_profiles__status="published").distinct()[:12]
     popular_cities = City.objects.order_by("-population")[:12]
     response = render(

@@ -296,46 +296,59 @@ def cities_within(city, radius):
 PLACE_CACHE_SECONDS = 3600
 
 
+def _kept_here_too(seconds, *, maxsize):
+    """Decorator: `compute(*args)` becomes `kept(key, *args)`, the value under
+    `key` in the shared cache (computed and stored for `seconds` when
+    missing), and also kept in this process (an LRU of `maxsize`).
+
+    Only for keys that name the version of what the value derives from (the
+    live-data generation, the places' version): under such a key the value
+    never changes, so the process's copy is never stale. Under load every
+    cache round trip also hands the CPU to Redis and back; a vacancy page's
+    related list made six. Callers only read the value."""
+
+    def decorate(compute):
+        @functools.lru_cache(maxsize=maxsize)
+        def kept(key, *args):
+            value = cache.get(key)
+            if value is None:
+                value = compute(*args)
+                cache.set(key, value, seconds)
+            return value
+
+        return kept
+
+    return decorate
+
+
 def _place(where, radius):
     """(City or None, other places of that name, {city_id: km} within
     `radius`) for a "Wo" value; cached under the places' own version
     (listings/freshness.py), since every search near the same place asks
     the same three queries."""
     wanted = hashlib.sha1(f"{normalize_key(where)}|{radius}".encode(), usedforsecurity=False).hexdigest()
-    return _place_kept(f"search:place:{freshness.places_version()}:{wanted}", where, radius)
+    return _resolved_place(f"search:place:{freshness.places_version()}:{wanted}", where, radius)
 
 
-# Like _distances_kept: also kept in each process (callers only read it).
-@functools.lru_cache(maxsize=256)
-def _place_kept(key, where, radius):
-    found = cache.get(key)
-    if found is None:
-        city = CityResolver().resolve(where)
-        if city is None:
-            found = (None, [], None)
-        else:
-            alternatives = list(
-                City.objects.filter(name_key=city.name_key).exclude(pk=city.pk).order_by("-population")[:5]
-            )
-            found = (city, alternatives, cities_within(city, radius))
-        cache.set(key, found, PLACE_CACHE_SECONDS)
-    return found
+@_kept_here_too(PLACE_CACHE_SECONDS, maxsize=256)
+def _resolved_place(where, radius):
+    city = CityResolver().resolve(where)
+    if city is None:
+        return (None, [], None)
+    alternatives = list(
+        City.objects.filter(name_key=city.name_key).exclude(pk=city.pk).order_by("-population")[:5]
+    )
+    return (city, alternatives, cities_within(city, radius))
 
 
 def _distances(city, radius):
-    """cities_within(city, radius), cached like _place and, like the
-    occupations' newest rows (_occupation_newest_kept), in this process too.
-    Callers only read the dict."""
-    return _distances_kept(f"search:within:{freshness.places_version()}:{city.pk}:{radius}", city, radius)
+    """cities_within(city, radius), cached like _place."""
+    return _kept_distances(f"search:within:{freshness.places_version()}:{city.pk}:{radius}", city, radius)
 
 
-@functools.lru_cache(maxsize=256)
-def _distances_kept(key, city, radius):
-    found = cache.get(key)
-    if found is None:
-        found = cities_within(city, radius)
-        cache.set(key, found, PLACE_CACHE_SECONDS)
-    return found
+@_kept_here_too(PLACE_CACHE_SECONDS, maxsize=256)
+def _kept_distances(city, radius):
+    return cities_within(city, radius)
 
 
 def place_suggestions(text, limit=5):
@@ -834,13 +847,12 @@ def _cache_key(params, options):
 
 
 def _to_cache(result):
-    if result.vacancies or not result.ids:
-        ids = [vacancy.pk for vacancy in result.vacancies]
-        distances = {vacancy.city_id: vacancy.distance_km for vacancy in result.vacancies}
-    else:  # rows=False: the page's places are not known, keep all distances
-        ids, distances = result.ids, result.distances
+    distances = {vacancy.city_id: vacancy.distance_km for vacancy in result.vacancies}
+    if result.ids and not result.vacancies:
+        # rows=False: the page's places are unknown, so all distances are kept.
+        distances = result.distances
     return {
-        "ids": ids,
+        "ids": result.ids,
         "distances": distances,
         "count": result.page.paginator.count,
         "per_page": result.page.paginator.per_page,
@@ -861,25 +873,17 @@ def _from_cache(data, *, rows=True):
 
 
 def _fill_page(result, page_obj, ids, distances, *, rows=True):
-    """The page's vacancies in `ids` order, with company, city and occupation
-    in one query, and their distance ({city_id: km}, or None without a place).
-
-    The Markdown texts stay in the database: lists show cards, and reading
-    each description (mostly kept out of line, in TOAST) cost about 2 ms
-    for 20 random vacancies at 1,000,000. A caller that does show them
-    (feeds) reads all of the page's in one more query (FETCH_PEERS).
+    """The page's vacancies in `ids` order, loaded for lists (without their
+    Markdown texts, see VacancyQuerySet.for_lists), and their distance
+    ({city_id: km}, or None without a place). A caller that does show the
+    texts (feeds) reads all of the page's in one more query (FETCH_PEERS).
     `rows=False`: only the ids and distances (see search)."""
     result.ids, result.distances = list(ids), distances
     if not rows:
         page_obj.object_list = []
         result.page, result.vacancies = page_obj, []
         return
-    loaded = (
-        Vacancy.objects.select_related("company", "city", "occupation")
-        .defer("description", "company__description")
-        .fetch_mode(models.FETCH_PEERS)
-        .in_bulk(ids)
-    )
+    loaded = Vacancy.objects.for_lists().fetch_mode(models.FETCH_PEERS).in_bulk(ids)
     page_obj.object_list = [loaded[pk] for pk in ids if pk in loaded]
     for vacancy in page_obj.object_list:
         vacancy.distance_km = None if distances is None else distances.get(vacancy.city_id)
@@ -1038,23 +1042,15 @@ def _occupation_newest(occupation_id):
     """(pk, city_id, remote) of an occupation's newest OCCUPATION_NEWEST live
     vacancies, newest first; kept per live-data generation and day, in the
     shared cache and in this process."""
-    return _occupation_newest_kept(
+    return _kept_occupation_newest(
         f"search:occupation-newest:{freshness.key_prefix()}:{occupation_id}", occupation_id
     )
 
 
-# Under load every cache round trip also hands the CPU to Redis and back;
-# a vacancy page's related list made six. What is kept under a key naming
-# the generation (or the places' version) never changes under that key, so
-# each process keeps the last ones it used, too (a few MB).
-@functools.lru_cache(maxsize=128)
-def _occupation_newest_kept(key, occupation_id):
-    rows = cache.get(key)
-    if rows is None:
-        newest = Vacancy.objects.live().filter(occupation_id=occupation_id).order_by("-published_at", "-id")
-        rows = list(newest.values_list("pk", "city_id", "remote")[:OCCUPATION_NEWEST])
-        cache.set(key, rows, freshness.CACHE_SECONDS)
-    return tuple(rows)
+@_kept_here_too(freshness.CACHE_SECONDS, maxsize=128)
+def _kept_occupation_newest(occupation_id):
+    newest = Vacancy.objects.live().filter(occupation_id=occupation_id).order_by("-published_at", "-id")
+    return tuple(newest.values_list("pk", "city_id", "remote")[:OCCUPATION_NEWEST])
 
 
 def _short_list(params, *, page, per_page, facets, max_pages, count, place=None, rows=True):

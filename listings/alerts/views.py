@@ -203,7 +203,7 @@ def _merkliste_ids(request):
 
 def merkliste(request):
     ids = _merkliste_ids(request)
-    found = Vacancy.objects.filter(pk__in=ids).select_related("company", "city", "occupation").in_bulk()
+    found = Vacancy.objects.for_lists().in_bulk(ids)
     vacancies = [found[pk] for pk in ids if pk in found]
     if len(vacancies) != len(ids):
         # Deleted vacancies leave the list quietly.

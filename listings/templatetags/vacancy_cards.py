@@ -71,11 +71,7 @@ def cards_by_id(ids, template_name, heading_level=2):
     missing = [pk for pk, key in zip(ids, keys, strict=True) if key not in kept]
     rows = {}
     if missing:
-        rows = (
-            Vacancy.objects.select_related("company", "city")
-            .defer("description", "company__description")
-            .in_bulk(missing)
-        )
+        rows = Vacancy.objects.for_lists().in_bulk(missing)
     vacancies = {key: rows[pk] for pk, key in zip(ids, keys, strict=True) if pk in rows}
     return _cards(keys, kept, vacancies, template_name, heading_level, None)
 

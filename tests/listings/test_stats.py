@@ -108,3 +108,26 @@ def test_the_first_event_of_an_interval_schedules_one_flush(redis_cache, django_
     assert len(scheduled) == 1
     assert flush_stats() == 3
     assert counts(vacancy) == (2, 1, 2, 1)
+
+
+def test_a_view_is_counted_in_one_round_trip(redis_cache, monkeypatch):
+    """Every vacancy page view comes through here: the count and the check
+    whether a flush is due go to Redis together, in one pipeline."""
+    vacancy = VacancyFactory()
+    direct, piped = [], []
+    original_command = redis.Redis.execute_command
+    original_execute = redis.client.Pipeline.execute
+
+    def command(self, *args, **kwargs):
+        direct.append(args[0])
+        return original_command(self, *args, **kwargs)
+
+    def execute(self, *args, **kwargs):
+        piped.append([entry[0][0] for entry in self.command_stack])
+        return original_execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", execute)
+    record_view(vacancy.pk)
+    assert direct == []
+    assert piped == [["HINCRBY", "SET"]]
