@@ -323,6 +323,7 @@ def test_manage_page_changes_pauses_and_deletes(client, django_capture_on_commit
     html = page.content.decode()
     assert "„Projektkoordinator“ in Hagen (+25 km)" in html
     assert "Koch" not in html
+    assert f'name="alert" value="{alert.pk}"' in html
 
     prefix = f"alert-{alert.pk}"
     response = client.post(

@@ -85,12 +85,16 @@ def test_no_mail_without_commit(moderator_client):
 
 def test_reject_needs_a_reason(moderator_client, django_capture_on_commit_callbacks):
     member = MembershipFactory()
-    a, b = in_review(member.company, title="Stelle A"), in_review(member.company, title="Stelle B")
+    # A five-digit id: the confirmation form must send it back as it is,
+    # not as German-formatted "12.345".
+    a = in_review(member.company, pk=12345, title="Stelle A")
+    b = in_review(member.company, title="Stelle B")
     response = moderator_client.post(
         reverse(CHANGELIST), {"action": "reject", "_selected_action": [a.pk, b.pk]}
     )
     assert response.status_code == 200
     assert "Stelle A" in response.text and "Stelle B" in response.text
+    assert 'name="_selected_action" value="12345"' in response.text
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(
             reverse(CHANGELIST),
