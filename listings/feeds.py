@@ -18,6 +18,7 @@ from jobsite import pagecache
 from jobsite.markdown import clean_text, render_markdown
 from listings.filters import params_from_querydict
 from listings.jsonld import absolute_url
+from listings.models import Vacancy
 from listings.search import PageOutOfRange, search
 
 FEED_SIZE = 50
@@ -85,9 +86,13 @@ class RssVacancyFeed(Feed):
     def items(self, obj):
         params = dataclasses.replace(obj.params, sort="date")
         try:
-            return search(params, page=1, per_page=FEED_SIZE, facets=False).vacancies
+            ids = search(params, page=1, per_page=FEED_SIZE, facets=False, rows=False).ids
         except PageOutOfRange:
             return []
+        # A feed entry shows more than a card (the description, the
+        # occupation, the last change), so it reads whole rows, in one query.
+        rows = Vacancy.objects.select_related("company", "city", "occupation").in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
     def item_title(self, item):
         return clean_text(item.title)

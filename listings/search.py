@@ -33,7 +33,7 @@ from operator import itemgetter
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection, models
+from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, FloatField, Q, TextField, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -883,7 +883,7 @@ def _fill_page(result, page_obj, ids, distances, *, rows=True):
         page_obj.object_list = []
         result.page, result.vacancies = page_obj, []
         return
-    loaded = Vacancy.objects.for_lists().fetch_mode(models.FETCH_PEERS).in_bulk(ids)
+    loaded = Vacancy.objects.for_lists().in_bulk(ids)
     page_obj.object_list = [loaded[pk] for pk in ids if pk in loaded]
     for vacancy in page_obj.object_list:
         vacancy.distance_km = None if distances is None else distances.get(vacancy.city_id)

@@ -42,9 +42,9 @@ BUDGETS = {
     "company page": (lambda data: data["company"].get_absolute_url(), 6),
     # Few title matches in this small corpus: the descriptions are searched
     # too (listings.search.WIDEN_BELOW), one COUNT and one page query more.
-    # Lists leave the descriptions out; a feed shows them and reads all of
-    # its items' in one query more (FETCH_PEERS in listings.search._fill_page).
-    "feed": ("/jobs/feed/rss/?q=Projektkoordinator", 10),
+    # Lists read only their cards' fields; a feed shows more and reads its
+    # items' whole rows in one query (listings/feeds.py).
+    "feed": ("/jobs/feed/rss/?q=Projektkoordinator", 9),
 }
 
 PLACES = ["hagen", "dortmund", "schwerte", "iserlohn", "wetter-ruhr", "herdecke"]
@@ -110,3 +110,39 @@ def test_query_count_does_not_grow_with_the_data(client, data, page):
         VacancyFactory(company=data["company"], city=vacancy.city, occupation=vacancy.occupation)
     # At most as many: a warm process-level lookup may save one the second time.
     assert count_queries(client, url) <= before
+
+
+@pytest.mark.parametrize("url", ["/jobs/?q=Projektkoordinator", "/", "vacancy"])
+def test_list_rows_read_only_what_cards_show(client, data, url):
+    # Search results, the home page and a vacancy's related cards load their
+    # rows through Vacancy.objects.for_lists(): no Markdown text, no
+    # occupation (its description is long), and one query for all rows.
+    url = data["vacancy"].get_absolute_url() if url == "vacancy" else url
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    card_rows = [
+        q["sql"]
+        for q in captured.captured_queries
+        if '"listings_vacancy"."title"' in q["sql"] and '"listings_company"."name"' in q["sql"]
+    ]
+    vacancy = data["vacancy"]
+    if url == vacancy.get_absolute_url():
+        # The page's own vacancy is read whole; its neighbours' cards are not.
+        card_rows = [sql for sql in card_rows if '"listings_vacancy"."description"' not in sql]
+    assert len(card_rows) == 1
+    assert '"listings_vacancy"."description"' not in card_rows[0]
+    assert '"listings_company"."description"' not in card_rows[0]
+    assert "listings_occupation" not in card_rows[0]
+    # The cards still show what they show.
+    html = response.content.decode()
+    other = (
+        VacancyFactory._meta.model.objects.live()
+        .filter(occupation=vacancy.occupation)
+        .exclude(pk=vacancy.pk)
+        .order_by("-published_at")
+        .first()
+    )
+    assert other.company.name in html
+    assert other.city.name in html

