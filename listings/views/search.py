@@ -1,6 +1,7 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -103,7 +104,11 @@ def _chips(params, result):
         chips.append((_("mit Gehaltsangabe"), _without(params, "salary")))
     if params.min_salary:
         chips.append(
-            (_("ab %(amount)s € im Monat") % {"amount": params.min_salary}, _without(params, "min_salary"))
+            (
+                _("ab %(amount)s € im Monat")
+                % {"amount": number_format(params.min_salary, force_grouping=True)},
+                _without(params, "min_salary"),
+            )
         )
     if params.published_within:
         chips.append(

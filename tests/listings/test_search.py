@@ -848,3 +848,13 @@ def test_a_place_is_resolved_once_per_process_until_places_change(monkeypatch):
         "Stelle in Hagen"
     ]
     assert len(asked) == 2
+
+
+@pytest.mark.django_db
+def test_the_form_keeps_a_minimum_salary_of_four_digits(client):
+    # A number input takes "2500", not the German display form "2.500"
+    # (which the browser drops, so the next search would lose the filter).
+    html = client.get("/jobs/?min_salary=2500").content.decode()
+    assert 'name="min_salary" min="0" step="100" inputmode="numeric" value="2500"' in html
+    # Shown to people, the amount is German-formatted.
+    assert "ab 2.500 € im Monat" in html
