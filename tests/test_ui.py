@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
+from django.core.paginator import Paginator
 from django.db import OperationalError, connection
 from django.http import HttpResponseGone
 from django.template.loader import render_to_string
@@ -275,3 +276,12 @@ def test_home_fragment_shows_a_change_at_once(client):
     html = client.get("/").text
     assert "Erste Stelle" not in html
     assert "Ganz neue Stelle" not in html
+
+
+def test_page_links_beyond_page_999_are_plain_numbers():
+    # German number formatting would write "page=1.501", which is no page.
+    page = Paginator(range(40_000), 20).page(1500)
+    html = render_to_string("includes/pagination.html", {"page_obj": page, "query_string": "q=Koch"})
+    assert 'href="?q=Koch&amp;page=1499"' in html
+    assert 'href="?q=Koch&amp;page=1501"' in html
+    assert "Seite 1.500 von 2.000" in html
