@@ -984,14 +984,14 @@ def _search(params, *, page, per_page, facets, since, max_pages, count, place=No
     # WINDOW for when it is exact).
     window = max(WINDOW, max_pages * per_page)
     selective = keyword is not None and keyword.selective
-    rows, matched = _window(base, keyword if rank else None, selective=selective, limit=window + 1)
-    if keyword is not None and len(rows) < WIDEN_BELOW:
+    found, matched = _window(base, keyword if rank else None, selective=selective, limit=window + 1)
+    if keyword is not None and len(found) < WIDEN_BELOW:
         keyword = keyword.widened()
         base = unmatched.filter(keyword.condition())
-        rows, matched = _window(base, keyword if rank else None, selective=selective, limit=window + 1)
-    base_capped = len(rows) > window
-    rows = rows[:window]
-    matching, near = _split_by_filters(rows, predicates)
+        found, matched = _window(base, keyword if rank else None, selective=selective, limit=window + 1)
+    base_capped = len(found) > window
+    found = found[:window]
+    matching, near = _split_by_filters(found, predicates)
     if facets:
         result.facets = _facets(matching, near, params, now, selected_ids)
         result.facets_sampled = base_capped

@@ -815,6 +815,16 @@ def test_only_the_ids_are_handed_back_on_every_path(monkeypatch):
         assert (result.ids, result.vacancies) == (full, [])
         assert not [q for q in captured.captured_queries if '"listings_vacancy"."title"' in q["sql"]]
         assert ids(params, rows=False) == full  # a second time: the kept result or rows
+    # With facets (the window of matches): the same.
+    keyword = SearchParams(q="Erzieher")
+    full = [v.pk for v in search(keyword, per_page=3).vacancies]
+    assert len(full) == 3
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        result = search(keyword, per_page=3, rows=False)
+    assert (result.ids, result.vacancies) == (full, [])
+    # (The window's condition names the title; only a row load reads the slug.)
+    assert not [q for q in captured.captured_queries if '"listings_vacancy"."slug"' in q["sql"]]
     # The newest rows hold too few: the query decides, and its result is kept.
     monkeypatch.setattr(search_module, "OCCUPATION_NEWEST", 2)
     cache.clear()
