@@ -11,6 +11,8 @@ Parameters of /jobs/ (all optional, combinable, repeatable where a list):
   company (slug), sort (relevance, date), page.
 """
 
+import functools
+
 import django_filters
 from django import forms
 from django.http import QueryDict
@@ -111,6 +113,15 @@ def _slug(value):
     return value if value and all(ch.isalnum() or ch == "-" for ch in value) and value.isascii() else ""
 
 
+@functools.cache
+def _form_class():
+    """The FilterSet's form class, built once. Only its validation is used
+    (search() does the filtering), and a FilterSet per request copied all
+    13 filters and built a new form class each time: 0.8 of 0.85 ms per
+    search page's parameters."""
+    return VacancySearchFilterSet(queryset=Vacancy.objects.none()).get_form_class()
+
+
 def params_from_querydict(data):
     """Returns (SearchParams, errors); bad values never raise. A bad value is
     reported in `errors` (field -> messages) and otherwise ignored."""
@@ -123,8 +134,7 @@ def params_from_querydict(data):
                 query[key] = str(value)
         data = query
     # Repeated single-valued parameters: the last one wins (QueryDict.get).
-    filterset = VacancySearchFilterSet(data, queryset=Vacancy.objects.none())
-    form = filterset.form
+    form = _form_class()(data)
     form.is_valid()
     cleaned = form.cleaned_data
     errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}

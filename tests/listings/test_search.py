@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from listings.filters import params_from_querydict, querydict_from_params
 from listings.models import City, Occupation, Vacancy
@@ -372,6 +372,16 @@ def test_bad_values_are_errors_not_exceptions():
     params, errors = params_from_querydict(QueryDict("radius=-5&days=9&sort=x&min_salary=abc&type=bogus"))
     assert params == SearchParams()
     assert set(errors) == {"radius", "days", "sort", "min_salary"}
+
+
+def test_parameter_errors_speak_the_visitors_language():
+    # The form class is built once per process; its messages are not.
+    with translation.override("de"):
+        _params, errors = params_from_querydict(QueryDict("min_salary=abc&radius=5"))
+        assert errors == {"min_salary": ["Bitte eine Zahl eingeben."]}
+    with translation.override("en"):
+        _params, errors = params_from_querydict(QueryDict("min_salary=abc"))
+        assert errors == {"min_salary": ["Enter a number."]}
 
 
 def test_plain_dict_is_accepted():
