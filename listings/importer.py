@@ -59,6 +59,9 @@ COMPARED_FIELDS = [
 ]
 
 
+TOO_DEEP = "Kein gültiges JSON: zu tief verschachtelt."
+
+
 class RecordError(ValueError):
     pass
 
@@ -93,6 +96,9 @@ def iter_records(stream, report=None):
         except json.JSONDecodeError as exc:
             yield "Datei", RecordError(f"Kein gültiges JSON: {exc.msg} (Zeile {exc.lineno})")
             return
+        except RecursionError:  # "[[[[…" thousands deep: json gives up, we answer
+            yield "Datei", RecordError(TOO_DEEP)
+            return
         if report is not None and isinstance(data, list):
             report.expected = len(data)
         for index, record in enumerate(data):
@@ -108,6 +114,8 @@ def iter_records(stream, report=None):
             yield f"Zeile {number}", json.loads(line)
         except json.JSONDecodeError as exc:
             yield f"Zeile {number}", RecordError(f"Kein gültiges JSON: {exc.msg}")
+        except RecursionError:
+            yield f"Zeile {number}", RecordError(TOO_DEEP)
 
 
 def _text(record, key, *, required=False, max_length=None):

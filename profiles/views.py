@@ -10,7 +10,6 @@ from django.utils.functional import SimpleLazyObject
 from django.views import View
 
 from jobsite import pagecache
-from jobsite.text import german_slugify
 from listings.models import City, Company, Occupation, Vacancy
 from listings.search import SearchParams, search
 from profiles.jsonld import occupation_json_ld
@@ -21,13 +20,6 @@ RADIUS_KM = 25
 VACANCIES_SHOWN = 10
 RELATED_SHOWN = 12
 TOP_EMPLOYERS = 10
-
-
-def where_value(city):
-    """What to pass as "Wo" so that the search finds exactly this place: its
-    name when it is the largest place of that name (it then owns the plain
-    slug), else its unique slug ("neustadt-hessen")."""
-    return city.name if city.slug == german_slugify(city.name) else city.slug
 
 
 def search_url(**params):
@@ -104,7 +96,7 @@ class CareerProfileDetailView(View):
         occupation, city = profile.occupation, profile.city
         sections = list(profile.sections.all())
         bands = list(profile.salary_bands.all())
-        where = where_value(city)
+        where = city.where_value
         result = newest_vacancies(occupation=occupation.slug, where=where, radius=RADIUS_KM, place=city)
         related = CareerProfile.objects.published().exclude(pk=profile.pk)
         context = {
@@ -179,7 +171,7 @@ class CityHubView(View):
         profiles = list(
             city.career_profiles.published().select_related("occupation", "city").order_by("occupation__name")
         )
-        where = where_value(city)
+        where = city.where_value
         result = newest_vacancies(where=where, radius=RADIUS_KM, place=city)
         # Lazy: counted only when the cached fragment is missing.
         employers = SimpleLazyObject(lambda: top_employers(city))

@@ -276,7 +276,10 @@ class VacancyForm(forms.ModelForm):
             self.initial.setdefault("base_version", self.instance.version)
         if self.instance.pk or self.instance.city_id:
             if self.instance.city_id:
-                self.initial.setdefault("city_name", self.instance.city.name)
+                # The place's unique name: "Münster" alone means the largest
+                # Münster, and saving the form unchanged would move the
+                # vacancy there.
+                self.initial.setdefault("city_name", self.instance.city.where_value)
             self.initial.setdefault("employment_types", self.instance.employment_types)
         if not self.initial.get("valid_through"):
             self.initial["valid_through"] = berlin_today() + datetime.timedelta(days=DEFAULT_VALIDITY_DAYS)

@@ -404,11 +404,12 @@ class VacancyCreateView(EmployerMixin, View):
         source = None
         source_pk = request.GET.get("von")
         if source_pk:
-            if not source_pk.isdigit():
+            # isdigit() alone lets "²" through, which int() refuses.
+            if not (source_pk.isascii() and source_pk.isdigit()):
                 raise Http404
             source = self.get_vacancy(int(source_pk))
             initial.update({name: getattr(source, name) for name in DUPLICATED_FIELDS})
-            initial["city_name"] = source.city.name
+            initial["city_name"] = source.city.where_value
             initial["employment_types"] = source.employment_types
             initial["title"] = source.title
         form = VacancyForm(initial=initial, instance=Vacancy(company=self.company))

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jobsite.text import normalize_key
+from jobsite.text import german_slugify, normalize_key
 
 
 class Occupation(models.Model):
@@ -71,6 +71,14 @@ class City(models.Model):
 
     def get_absolute_url(self):
         return reverse("profiles:city_hub", kwargs={"city": self.slug})
+
+    @property
+    def where_value(self):
+        """What to write as "Wo" (a search, a form's place field) so that it
+        names exactly this place: the name when this is the largest place of
+        that name (it then owns the plain slug), else the unique slug
+        ("muenster-hessen"). The name alone means the largest one."""
+        return self.name if self.slug == german_slugify(self.name) else self.slug
 
     @property
     def alias_list(self):

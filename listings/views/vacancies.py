@@ -82,7 +82,7 @@ class VacancyDetailView(View):
         # still gets somewhere to go. A vacancy that never went live keeps
         # its title to itself (it may have been rejected for it).
         search_url = reverse("listings:vacancy_list")
-        query = {"where": vacancy.city.name}
+        query = {"where": vacancy.city.where_value}
         if vacancy.occupation_id:
             query["q"] = vacancy.occupation.name
         context = {

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from listings.models import Company, EmployerMembership, User, Vacancy, VacancyDailyStat
+from listings.models import City, Company, EmployerMembership, User, Vacancy, VacancyDailyStat
 from tests.factories import CompanyFactory, MembershipFactory, VacancyFactory
 
 pytestmark = pytest.mark.django_db
@@ -525,3 +525,25 @@ def test_tampered_or_expired_verification_link(client, member, monkeypatch):
     response = client.post(reverse("listings:verify_email", kwargs={"token": token}))
     assert response.status_code == 400
     assert "abgelaufen" in response.text
+
+
+def test_saving_unchanged_keeps_a_smaller_place_of_the_same_name(employer_client, member):
+    # "Hagen" alone names the largest Hagen; the form must name this one.
+    small = City.objects.filter(name="Hagen").exclude(slug="hagen").order_by("-population").first()
+    vacancy = VacancyFactory(company=member.company, city=small)
+    url = reverse("listings:vacancy_edit", kwargs={"pk": vacancy.pk})
+    shown = employer_client.get(url).context["form"]["city_name"].value()
+    assert shown == small.slug
+    data = vacancy_data(employer_client, city_name=shown, base_version=vacancy.version)
+    assert employer_client.post(url, data).status_code == 302
+    vacancy.refresh_from_db()
+    assert vacancy.city == small
+    # A copy starts in the same place.
+    copy = employer_client.get(reverse("listings:vacancy_create"), {"von": vacancy.pk})
+    assert copy.context["form"]["city_name"].value() == small.slug
+
+
+def test_duplicate_with_a_digit_that_is_not_ascii_is_404(employer_client, member):
+    # "²".isdigit() is true, int("²") is an error.
+    for value in ("²", "١", "99999999999999999999"):
+        assert employer_client.get(reverse("listings:vacancy_create"), {"von": value}).status_code == 404

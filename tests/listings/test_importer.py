@@ -194,3 +194,13 @@ def test_big_postgres_import_writes_on_two_connections(monkeypatch, taxonomy):
     landed = Vacancy.objects.filter(external_id__startswith="U-").count()
     assert 0 < landed < 35
     assert landed == sum(written)
+
+
+def test_json_nested_too_deep_is_a_clear_rejection_not_a_crash():
+    deep = "[" * 20_000 + "]" * 20_000
+    report = import_vacancies(io.BytesIO(deep.encode()))
+    assert (report.created, report.rejected) == (0, [("Datei", "Kein gültiges JSON: zu tief verschachtelt.")])
+    lines = json.dumps(record()) + "\n" + "[" * 100_000 + "]" * 100_000
+    report = import_vacancies(io.BytesIO(lines.encode()), publish=True)
+    assert report.created == 1
+    assert report.rejected == [("Zeile 2", "Kein gültiges JSON: zu tief verschachtelt.")]

@@ -301,3 +301,12 @@ def test_company_page_lists_only_its_live_vacancies(client):
     assert client.get("/unternehmen/gibt-es-nicht/").status_code == 404
     assert client.get(f"/unternehmen/{company.slug}/?page=abc").status_code == 404
     assert client.get(f"/unternehmen/{company.slug}/?page=9").status_code == 404
+
+
+def test_ended_vacancy_links_a_search_in_exactly_its_place(client):
+    small = City.objects.filter(name="Hagen").exclude(slug="hagen").order_by("-population").first()
+    gone = VacancyFactory(title="Koordinator Leitstelle", city=small, status=Vacancy.Status.CLOSED)
+    response = client.get(gone.get_absolute_url())
+    assert response.status_code == 410
+    assert f"where={small.slug}" in response.text
+    assert "where=Hagen" not in response.text

@@ -14,7 +14,6 @@ from listings.search import SearchParams, SearchResult
 from listings.taxonomy import CityResolver
 from profiles.importer import import_profile_file
 from profiles.models import CareerProfile
-from profiles.views import where_value
 from tests.factories import (
     CareerProfileFactory,
     CompanyFactory,
@@ -238,18 +237,18 @@ def test_unknown_pages_are_404(client, hagen_profile):
 
 
 def test_where_value_picks_the_exact_place():
-    assert where_value(City.objects.get(slug="hagen")) == "Hagen"
+    assert City.objects.get(slug="hagen").where_value == "Hagen"
     # Several places are called Neustadt; only the largest owns the plain
     # name, the others are found by their unique slug.
     neustadts = list(City.objects.filter(name="Neustadt"))
     assert len(neustadts) > 1
-    values = {where_value(city) for city in neustadts}
+    values = {city.where_value for city in neustadts}
     assert len(values) == len(neustadts)
     assert {value for value in values if value != "Neustadt"} == {
         city.slug for city in neustadts if city.slug != german_slugify(city.name)
     }
     resolver = CityResolver()
-    assert all(resolver.resolve(where_value(city)) == city for city in neustadts)
+    assert all(resolver.resolve(city.where_value) == city for city in neustadts)
 
 
 def test_occupation_hub(client, hagen_profile):
