@@ -153,8 +153,10 @@ def test_alert_pages_and_merkliste(new_page, axe, site_data):
     vacancy = site_data["vacancies"][0]
     page.goto(vacancy.get_absolute_url())
     star = page.locator("form.star-form button")
-    if star.count():
-        star.first.click()
+    expect(star).to_have_count(1)
+    star.click()
+    expect(page.locator("form.star-form button")).to_contain_text("Gemerkt")
     page.goto("/merkliste/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("main")).to_contain_text(vacancy.title)
     axe(page, "Merkliste")

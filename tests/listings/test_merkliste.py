@@ -140,3 +140,24 @@ def test_detached_star_button_for_use_inside_another_form(rf):
     assert f'action="/merkliste/{vacancy.pk}/"' in forms
     assert 'name="action" value="add"' in forms
     assert 'name="next" value="/jobs/?q=Elektriker"' in forms
+
+
+def test_a_vacancy_page_can_be_starred_and_unstarred(client):
+    vacancy = VacancyFactory(title="Erzieher (m/w/d) Kita Sonnenschein")
+    url = vacancy.get_absolute_url()
+    action = f'action="/merkliste/{vacancy.pk}/"'
+    # A first visitor (no session: the page may come from the page cache).
+    html = client.get(url).content.decode()
+    assert action in html
+    assert 'name="action" value="add"' in html and "☆ Merken" in html
+    assert client.get(url).content.decode().count(action) == 1  # the cached answer too
+
+    response = toggle(client, vacancy, "add", next=url)
+    assert response["Location"] == url
+    html = client.get(url).content.decode()
+    assert 'name="action" value="remove"' in html and "★ Gemerkt" in html
+    assert vacancy.title in listing(client.get(reverse("listings:merkliste")))
+
+    toggle(client, vacancy, "remove", next=url)
+    html = client.get(url).content.decode()
+    assert 'name="action" value="add"' in html and "☆ Merken" in html
