@@ -86,7 +86,9 @@
           container.innerHTML = html;
         }
         container.removeAttribute("aria-busy");
-        enhanceFilters();
+        // The new HTML is plain again: the place autocomplete, the
+        // collapsible filters and the "live" form class are set up anew.
+        enhance();
         if (options && options.push) {
           window.history.pushState({ results: true }, "", url.toString());
         }
@@ -250,7 +252,8 @@
     });
   }
 
-  function init() {
+  // Safe to run again: each step leaves what it has already set up.
+  function enhance() {
     Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest-url]"), enhancePlaceInput);
     enhanceFilters();
     // Filters apply on change, so their submit button is only needed without JS.
@@ -260,8 +263,8 @@
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+    document.addEventListener("DOMContentLoaded", enhance);
   } else {
-    init();
+    enhance();
   }
 })();

@@ -176,3 +176,20 @@ def test_place_autocomplete_suggests_places(new_page, site_data):
     page.get_by_label("Wo").press_sequentially("Hag", delay=30)
     options = page.locator("#id_where-suggestions option")
     expect(options.first).to_have_attribute("value", re.compile("Hagen"))
+
+
+def test_results_swapped_in_keep_the_place_autocomplete_and_live_filters(new_page, site_data):
+    page = new_page(DESKTOP)
+    page.goto("/jobs/?q=Projektkoordinator")
+    form = page.locator("form.filter-form")
+    expect(form).to_have_class(re.compile(r"\bis-live\b"))
+    page.evaluate("window.__samePage = true")
+    page.locator(".filters").get_by_label(re.compile(r"^Teilzeit")).check()
+    page.wait_for_url(re.compile(r"type=part_time"))
+    assert page.evaluate("window.__samePage") is True
+    # The form came in new: still live (no "Filter anwenden" button) ...
+    expect(page.locator("form.filter-form")).to_have_class(re.compile(r"\bis-live\b"))
+    expect(page.get_by_role("button", name="Filter anwenden")).to_be_hidden()
+    # ... and "Wo" still suggests places.
+    page.locator("#id_where").press_sequentially("Hag", delay=30)
+    expect(page.locator("#id_where-suggestions option").first).to_have_attribute("value", re.compile("Hagen"))
