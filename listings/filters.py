@@ -160,6 +160,13 @@ def params_from_querydict(data):
     return params, errors
 
 
+def labelled_errors(errors):
+    """[(label, messages)] of params_from_querydict's errors, for people:
+    "Umkreis (km)" rather than the parameter's name "radius"."""
+    fields = _form_class().base_fields
+    return [(fields[name].label if name in fields else name, messages) for name, messages in errors.items()]
+
+
 def querydict_from_params(params):
     """The canonical GET parameters of a search (defaults left out, no page)."""
     query = QueryDict(mutable=True)

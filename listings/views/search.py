@@ -11,6 +11,7 @@ from jobsite.text import normalize_key
 from listings.filters import (
     DEFAULT_RADIUS,
     MAX_PLACE_LENGTH,
+    labelled_errors,
     params_from_querydict,
     querydict_from_params,
 )
@@ -140,7 +141,7 @@ class VacancyListView(View):
         context = {
             "result": result,
             "params": params,
-            "errors": errors,
+            "errors": labelled_errors(errors),
             "q": params.q,
             "where": params.where,
             "page_obj": result.page,

@@ -352,8 +352,8 @@ def test_dashboard_search_filter_counts_and_chart(employer_client, member, djang
     live.save()
     VacancyFactory(company=member.company, title="Erzieherin Kita", status=Vacancy.Status.DRAFT)
     VacancyFactory(title="Fremde Stelle")
-    VacancyDailyStat.objects.create(vacancy=live, date=today, views=40, apply_clicks=3)
-    VacancyDailyStat.objects.create(vacancy=live, date=today - datetime.timedelta(days=3), views=10)
+    VacancyDailyStat.objects.create(vacancy=live, date=today, views=4000, apply_clicks=3)
+    VacancyDailyStat.objects.create(vacancy=live, date=today - datetime.timedelta(days=3), views=1000)
     VacancyDailyStat.objects.create(vacancy=live, date=today - datetime.timedelta(days=45), views=999)
     with django_assert_max_num_queries(12):
         response = employer_client.get(reverse("listings:dashboard"))
@@ -361,7 +361,9 @@ def test_dashboard_search_filter_counts_and_chart(employer_client, member, djang
     assert "Berufskraftfahrer (m/w/d)" in html and "Erzieherin Kita" in html
     assert "Fremde Stelle" not in html
     assert "1.234" in html and ">56<" in html
-    assert "insgesamt 50 Aufrufe und 3 Bewerbungsklicks" in html
+    # Words with German numbers, the drawing with plain ones.
+    assert "insgesamt 5.000 Aufrufe und 3 Bewerbungsklicks, höchstens 4.000 an einem Tag" in html
+    assert ": 4.000</title>" in html
     assert html.count("<rect ") == 30
     assert 'height="80.0"' in html  # the best day fills the chart
     response = employer_client.get(reverse("listings:dashboard"), {"q": "kraftfahrer"})

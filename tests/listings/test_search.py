@@ -878,3 +878,14 @@ def test_the_form_keeps_a_minimum_salary_of_four_digits(client):
     assert 'name="min_salary" min="0" step="100" inputmode="numeric" value="2500"' in html
     # Shown to people, the amount is German-formatted.
     assert "ab 2.500 € im Monat" in html
+
+
+@pytest.mark.django_db
+def test_ignored_parameters_are_named_as_the_form_names_them(client):
+    html = client.get("/jobs/?min_salary=-1&radius=abc&where=Hagen").content.decode()
+    assert "Einige Angaben konnten wir nicht verwenden und haben sie ignoriert:" in html
+    assert "<li>Umkreis (km): Bitte eine Zahl eingeben.</li>" in html
+    assert "<li>Mindestgehalt (brutto im Monat): " in html
+    assert "<li>radius:" not in html and "<li>min_salary:" not in html
+    html = client.get("/jobs/?radius=abc", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<li>Radius (km): Enter a number.</li>" in html
