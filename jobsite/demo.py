@@ -34,6 +34,8 @@ MIN_DESCRIPTION, MAX_DESCRIPTION = 800, 2000
 # From this many vacancies on, PostgreSQL loads faster with its secondary
 # indexes dropped during COPY and built once afterwards.
 REINDEX_FROM = 50000
+# Vacancies are published over this many days (the newest today).
+PUBLISHED_SPAN_DAYS = 46
 # From this many on, one COPY per core: PostgreSQL's to_tsvector for the
 # generated search_vector (about 130 µs per vacancy) is what a single
 # connection waits for, not Python.
@@ -378,9 +380,13 @@ class DemoBuilder:
         closing = rng.choice(texts["closings"]).format(company=company.name)
         return f"{text}\n\n{closing}"[:MAX_DESCRIPTION]
 
-    def vacancy(self, occupation, company, city, now, today, number=0):
+    def vacancy(self, occupation, company, city, now, today, number=0, count=1):
         """One vacancy's field values (attnames), as plain data: building
-        model instances costs more than generating them."""
+        model instances costs more than generating them. `number` of
+        `count`: the later a vacancy comes, the more recently it was
+        published, as on a real portal, where vacancies are stored as they
+        come in; so the table's physical order follows the publication date
+        too, which the newest-first queries read along."""
         rng = self.rng
         form = rng.choice([occupation.name, occupation.name_female or occupation.name, occupation.name])
         title = form
@@ -416,8 +422,13 @@ class DemoBuilder:
                     "salary_max": low + rng.choice([300, 500, 700]),
                     "salary_period": "month",
                 }
-        age = rng.randint(0, 45)
-        published_at = now - datetime.timedelta(days=age, minutes=rng.randint(0, 1439))
+        # Spread evenly over the last PUBLISHED_SPAN_DAYS, oldest first, each
+        # up to an hour out of line (review, several employers at once).
+        # The two draws are kept so the rest of the data stays as it was.
+        rng.randint(0, 45)
+        jitter = rng.randint(0, 1439) % 60
+        minutes_ago = (count - number) * PUBLISHED_SPAN_DAYS * 24 * 60 // max(count, 1) + jitter
+        published_at = now - datetime.timedelta(minutes=minutes_ago)
         valid_through = today + datetime.timedelta(days=rng.randint(3, 60))
         status = Vacancy.Status.PUBLISHED
         roll = rng.random()
@@ -483,7 +494,8 @@ class DemoBuilder:
             else:
                 occupation = self.rng.choice(plan.occupations)
                 city = self.rng.choices(plan.cities, cum_weights=plan.cum_weights)[0]
-            yield self.vacancy(occupation, self.rng.choice(plan.companies), city, plan.now, plan.today, i + 1)
+            company = self.rng.choice(plan.companies)
+            yield self.vacancy(occupation, company, city, plan.now, plan.today, i + 1, plan.count)
 
     def generate(self, plan):
         for chunk in range(math.ceil(plan.count / CHUNK)):

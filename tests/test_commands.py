@@ -1,8 +1,10 @@
+import datetime
 import io
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
 from listings.models import Company, User, Vacancy
 from profiles.models import CareerProfile
@@ -93,3 +95,15 @@ def test_parallel_seed_loads_the_same_content_as_one_connection(monkeypatch):
     copy.external_id = "NEU-1"
     copy.save()
     assert copy.pk > newest.pk
+
+
+def test_seed_demo_stores_vacancies_in_the_order_they_were_published():
+    # As on a real portal: a later row is a newer vacancy, so the table's
+    # physical order follows the date the lists sort by.
+    call_command("seed_demo", "--vacancies", "120", "--seed", "7", stdout=io.StringIO())
+    by_date = list(Vacancy.objects.order_by("-published_at").values_list("pk", flat=True))
+    assert by_date == sorted(by_date, reverse=True)
+    newest, oldest = Vacancy.objects.order_by("-published_at")[0], Vacancy.objects.order_by("published_at")[0]
+    now = timezone.now()
+    assert now - newest.published_at < datetime.timedelta(hours=1)
+    assert datetime.timedelta(days=45) < now - oldest.published_at <= datetime.timedelta(days=46, hours=1)
