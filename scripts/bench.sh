@@ -30,7 +30,7 @@ WORKERS=${BENCH_WORKERS:-4}
 DB=${BENCH_DB:-jobsite_bench}
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 PORT=${BENCH_PORT:-8190}
-PAGES=${BENCH_PAGES:-"search search_keyword search_keyword_place search_place search_filters search_deep vacancy career_hubs company home feed"}
+PAGES=${BENCH_PAGES:-"search search_keyword search_keyword_place search_place search_filters search_deep vacancy career_hubs company home feed floor"}
 OUT=var/bench
 PY=.venv/bin/python
 

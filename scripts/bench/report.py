@@ -31,6 +31,7 @@ ORDER = [
     "company",
     "home",
     "feed",
+    "floor",
 ]
 
 
