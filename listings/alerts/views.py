@@ -4,7 +4,7 @@ listings.alerts.services; no state changes on GET."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.http import QueryDict
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -232,7 +232,11 @@ class MerklisteToggleView(View):
         else:
             raise BadRequest("unknown action")
         request.session[MERKLISTE_SESSION_KEY] = ids
+        # Only a path on this site; redirect() would take a bare word for
+        # the name of a view and fail on it.
         target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, request.is_secure()
+        ):
             target = reverse("listings:merkliste")
-        return redirect(target)
+        return HttpResponseRedirect(target)

@@ -93,6 +93,10 @@ def test_bad_requests(client):
     # No open redirect through "next".
     response = toggle(client, vacancy, "add", next="https://evil.example/")
     assert response["Location"] == reverse("listings:merkliste")
+    # A bare word is no view's name either (it was a 500).
+    for target in ("Pflegekraft", "//evil.example/", "jobs/"):
+        response = toggle(client, vacancy, "add", next=target)
+        assert (response.status_code, response["Location"]) == (302, reverse("listings:merkliste"))
 
 
 def test_star_needs_the_csrf_token():
