@@ -9,6 +9,7 @@ import smtplib
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -324,6 +325,12 @@ def test_manage_page_changes_pauses_and_deletes(client, django_capture_on_commit
     assert "„Projektkoordinator“ in Hagen (+25 km)" in html
     assert "Koch" not in html
     assert f'name="alert" value="{alert.pk}"' in html
+    # A five-digit id goes into the form as it is, not as "12.345".
+    rows = [
+        {"alert": JobAlert(pk=12345, email=alert.email, query=alert.query, label="Koch"), "search_url": "/"}
+    ]
+    html = render_to_string("listings/alerts/manage.html", {"email": alert.email, "rows": rows})
+    assert 'name="alert" value="12345"' in html and 'id="alert-12345-heading"' in html
 
     prefix = f"alert-{alert.pk}"
     response = client.post(

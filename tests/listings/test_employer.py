@@ -192,6 +192,8 @@ def test_trusted_company_publishes_directly(employer_client, member):
     vacancy = Vacancy.objects.get(company=member.company)
     preview = employer_client.get(reverse("listings:vacancy_preview", kwargs={"pk": vacancy.pk}))
     assert "Jetzt veröffentlichen" in preview.text
+    # A draft can go on no Merkliste: the preview shows no Merken button.
+    assert "star-form" not in preview.text and f"/merkliste/{vacancy.pk}/" not in preview.text
     employer_client.post(reverse("listings:vacancy_submit", kwargs={"pk": vacancy.pk}))
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.PUBLISHED
