@@ -496,8 +496,14 @@ def _write_batch(batch, companies, *, publish):
         elif is_new:
             vacancy.status = Vacancy.Status.REVIEW
             vacancy.submitted_at = now
-        elif vacancy.status == Vacancy.Status.EXPIRED:
+        elif vacancy.status == Vacancy.Status.EXPIRED or (
+            vacancy.status == Vacancy.Status.PUBLISHED
+            and before != [getattr(vacancy, f) for f in COMPARED_FIELDS]
+        ):
+            # Changed content of a company that is not trusted is checked
+            # again before it is shown, as after an edit in the form.
             vacancy.status = Vacancy.Status.REVIEW
+            vacancy.submitted_at = now
         vacancy.salary_monthly_min = vacancy._monthly(vacancy.salary_min)
         vacancy.salary_monthly_max = vacancy._monthly(vacancy.salary_max)
         if key in seen:

@@ -134,6 +134,15 @@ def import_profile_text(text, *, name="", publish=False, dry_run=False, author=N
         result.error = str(exc)
         return result
     result.parsed = parsed
+    for label, value in ((_("Beruf"), parsed.occupation_name), (_("Ort"), parsed.city_name)):
+        if not german_slugify(value):
+            # Without a letter or digit there is no URL for it (the home page
+            # and the sitemaps failed on such a page).
+            result.error = _("%(label)s „%(value)s“ enthält keine Buchstaben oder Ziffern.") % {
+                "label": label,
+                "value": value,
+            }
+            return result
     result.warnings += [
         _("Gehaltsangabe nicht zugeordnet (keine oder doppelte Stufe): „%(text)s“") % {"text": text}
         for text in parsed.unplaced

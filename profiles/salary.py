@@ -69,7 +69,12 @@ def salary_chart(bands):
     if not bands:
         return None
     values = [v for b in bands for v in (b.min_amount, b.max_amount) if v is not None]
-    step = 1000 if max(values) - min(values) <= 6000 else 2000
+    # About 4-8 ticks whatever the range: a typo of 99,999,999,999 € must
+    # not draw one tick per 2,000 € (that took gigabytes).
+    span = max(values) - min(values)
+    step = 1000 if span <= 6000 else 2000
+    while span / step > 8:
+        step *= 5 if str(step)[0] == "2" else 2
     low = max(0, math.floor((min(values) - step / 2) / step) * step)
     high = math.ceil((max(values) + step / 2) / step) * step
 

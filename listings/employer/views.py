@@ -484,7 +484,13 @@ class VacancyEditView(EmployerMixin, View):
         vacancy, response = self._vacancy(pk)
         if response:
             return response
-        was_public = vacancy.status in (Vacancy.Status.PUBLISHED, Vacancy.Status.REVIEW)
+        # Expired counts too: renewing puts it back online as it is, so its
+        # changed content must be checked first.
+        was_public = vacancy.status in (
+            Vacancy.Status.PUBLISHED,
+            Vacancy.Status.REVIEW,
+            Vacancy.Status.EXPIRED,
+        )
         form = VacancyForm(request.POST, instance=vacancy)
         if not form.is_valid():
             return render(

@@ -56,6 +56,9 @@ def meta_description(vacancy):
 class VacancyDetailView(View):
     def get(self, request, pk, slug=None):
         vacancy = get_object_or_404(Vacancy.objects.select_related("company", "city", "occupation"), pk=pk)
+        if vacancy.published_at is None:
+            # Never public: no redirect to its slug, which would tell the title.
+            return self.gone(request, vacancy)
         # get_absolute_url writes "-" for an empty slug; compare with that
         # so an old vacancy without a slug does not redirect to itself.
         if slug != (vacancy.slug or "-"):

@@ -551,3 +551,19 @@ def test_duplicate_with_a_digit_that_is_not_ascii_is_404(employer_client, member
     # "²".isdigit() is true, int("²") is an error.
     for value in ("²", "١", "99999999999999999999"):
         assert employer_client.get(reverse("listings:vacancy_create"), {"von": value}).status_code == 404
+
+
+def test_an_edited_expired_vacancy_is_reviewed_before_renewal_puts_it_online(employer_client, member):
+    today = timezone.localdate()
+    vacancy = VacancyFactory(
+        company=member.company,
+        status=Vacancy.Status.EXPIRED,
+        valid_through=today - datetime.timedelta(days=2),
+    )
+    url = reverse("listings:vacancy_edit", kwargs={"pk": vacancy.pk})
+    data = vacancy_data(employer_client, title="Jetzt Krypto kaufen!!! (m/w/d)", base_version=vacancy.version)
+    assert employer_client.post(url, data).status_code == 302
+    employer_client.post(reverse("listings:vacancy_renew", kwargs={"pk": vacancy.pk}))
+    vacancy.refresh_from_db()
+    assert (vacancy.status, vacancy.title) == (Vacancy.Status.REVIEW, "Jetzt Krypto kaufen!!! (m/w/d)")
+    assert vacancy not in Vacancy.objects.live()

@@ -204,3 +204,22 @@ def test_json_nested_too_deep_is_a_clear_rejection_not_a_crash():
     report = import_vacancies(io.BytesIO(lines.encode()), publish=True)
     assert report.created == 1
     assert report.rejected == [("Zeile 2", "Kein gültiges JSON: zu tief verschachtelt.")]
+
+
+def test_changed_content_of_a_company_not_trusted_is_reviewed_again():
+    import_vacancies(jsonl(record()))
+    vacancy = Vacancy.objects.get(external_id="ATS-4711")
+    assert vacancy.status == Vacancy.Status.REVIEW
+    vacancy.approve(notify=False)
+    # The same record again changes nothing and stays online.
+    report = import_vacancies(jsonl(record()))
+    assert report.unchanged == 1
+    assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.PUBLISHED
+    # A new title must not go online unchecked.
+    import_vacancies(jsonl(record(title="Jetzt Krypto kaufen!!! (m/w/d)")))
+    vacancy.refresh_from_db()
+    assert (vacancy.status, vacancy.title) == (Vacancy.Status.REVIEW, "Jetzt Krypto kaufen!!! (m/w/d)")
+    assert vacancy not in Vacancy.objects.live()
+    # With --publish (the operator's own feed) it stays online.
+    import_vacancies(jsonl(record(title="IT-Projektkoordinator (m/w/d) Hagen")), publish=True)
+    assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.PUBLISHED

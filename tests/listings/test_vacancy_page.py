@@ -310,3 +310,14 @@ def test_ended_vacancy_links_a_search_in_exactly_its_place(client):
     assert response.status_code == 410
     assert f"where={small.slug}" in response.text
     assert "where=Hagen" not in response.text
+
+
+def test_a_vacancy_never_published_does_not_tell_its_title_by_a_redirect(client):
+    draft = VacancyFactory(title="Geheimer Entwurf", status=Vacancy.Status.REVIEW, published_at=None)
+    for url in (f"/jobs/{draft.pk}/", f"/jobs/{draft.pk}-falsch/"):
+        response = client.get(url)
+        assert response.status_code == 410, url
+        assert "Location" not in response
+        assert "geheimer" not in response.text.lower()
+    # (Asked with its real slug, the page echoes only the visitor's own URL.)
+    assert client.get(draft.get_absolute_url()).status_code == 410

@@ -138,3 +138,40 @@ def test_every_demo_article_imports_with_bands_and_without_loose_figures(capsys)
     for profile in CareerProfile.objects.all():
         assert profile.salary_bands.count() >= 2, profile
     assert "Gehaltsangabe nicht zugeordnet" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "title", ["€€€ Jobs und Stellenangebote in Hagen", "Koch Jobs und Stellenangebote in ???"]
+)
+def test_an_occupation_or_place_without_letters_is_refused(tmp_path, client, title):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "x.txt"
+    path.write_text(
+        f"{title}\nBeruf X in Hagen\nÜberschrift\nVorspann.\nAlltag\nEinsteiger bekommen 3.000 € bis 3.400 €.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError):
+        call_command("import_profiles", str(path), "--publish")
+    assert CareerProfile.objects.count() == 0
+    # The pages that list career pages still work.
+    assert client.get("/").status_code == 200
+    assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_the_salary_axis_keeps_a_few_ticks_whatever_the_figures():
+    from types import SimpleNamespace
+
+    from profiles.salary import salary_chart
+
+    for high in (4_200, 33_000, 3_300_000, 99_999_999_999):
+        band = SimpleNamespace(
+            period="month",
+            min_amount=2_800,
+            max_amount=high,
+            level="entry",
+            get_level_display=lambda: "Einstieg",
+        )
+        band.currency = "EUR"
+        chart = salary_chart([band])
+        assert 2 <= len(chart.ticks) <= 9, (high, len(chart.ticks))
