@@ -875,9 +875,9 @@ def _from_cache(data, *, rows=True):
 def _fill_page(result, page_obj, ids, distances, *, rows=True):
     """The page's vacancies in `ids` order, loaded for lists (without their
     Markdown texts, see VacancyQuerySet.for_lists), and their distance
-    ({city_id: km}, or None without a place). A caller that does show the
-    texts (feeds) reads all of the page's in one more query (FETCH_PEERS).
-    `rows=False`: only the ids and distances (see search)."""
+    ({city_id: km}, or None without a place). `rows=False`: only the ids
+    and distances (see search); feeds, which show more than a card, read
+    their rows themselves."""
     result.ids, result.distances = list(ids), distances
     if not rows:
         page_obj.object_list = []

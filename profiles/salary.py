@@ -1,6 +1,7 @@
 """Presentation of salary bands: German amounts and the small bar chart that
 the career page renders on the server (an SVG, so it needs no JavaScript)."""
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -69,12 +70,12 @@ def salary_chart(bands):
     if not bands:
         return None
     values = [v for b in bands for v in (b.min_amount, b.max_amount) if v is not None]
-    # About 4-8 ticks whatever the range: a typo of 99,999,999,999 € must
-    # not draw one tick per 2,000 € (that took gigabytes).
+    # At most about 8 ticks whatever the range: a typo of 99,999,999,999 €
+    # must not draw one tick per 2,000 € (that took gigabytes).
     span = max(values) - min(values)
-    step = 1000 if span <= 6000 else 2000
-    while span / step > 8:
-        step *= 5 if str(step)[0] == "2" else 2
+    smallest = 1000 if span <= 6000 else 2000
+    nice = (m * 10**e for e in itertools.count(3) for m in (1, 2, 5))
+    step = next(s for s in nice if s >= smallest and span / s <= 8)
     low = max(0, math.floor((min(values) - step / 2) / step) * step)
     high = math.ceil((max(values) + step / 2) / step) * step
 
