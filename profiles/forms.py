@@ -33,8 +33,11 @@ class MultipleFileField(forms.FileField):
         if not isinstance(data, (list, tuple)):
             data = [data]
         # An empty selection still goes through FileField once for its
-        # "required" message.
-        files = [single(item, initial) for item in data] or [single(None, initial)]
+        # "required" message. An empty file is let through: read_article
+        # reports it by name, and the other files of the batch still import.
+        files = [item if getattr(item, "size", None) == 0 else single(item, initial) for item in data] or [
+            single(None, initial)
+        ]
         if len(files) > MAX_ARTICLE_FILES:
             raise forms.ValidationError(
                 _("Bitte höchstens %(count)d Dateien auf einmal hochladen.") % {"count": MAX_ARTICLE_FILES}
@@ -66,6 +69,8 @@ def read_article(upload):
     """(text, error) for one uploaded file; never raises."""
     if upload.size > MAX_ARTICLE_BYTES:
         return None, _("Datei zu groß (höchstens 512 KB).")
+    if not upload.size:
+        return None, _("Die Datei ist leer.")
     raw = upload.read()
     try:
         return raw.decode("utf-8-sig"), ""

@@ -73,6 +73,33 @@ class ProfileImportResult:
         return [str(line) for line in lines]
 
 
+def _too_long(parsed):
+    """The refusal for a line longer than its column, or "" (PostgreSQL
+    would refuse it in the middle of the import)."""
+
+    def limit(model, name):
+        return model._meta.get_field(name).max_length
+
+    # A new place may get "-neu" after its slug (see _city_for).
+    checks = [
+        (_("Titel"), parsed.title, limit(CareerProfile, "title")),
+        (_("Dachzeile"), parsed.kicker, limit(CareerProfile, "kicker")),
+        (_("Überschrift"), parsed.headline, limit(CareerProfile, "headline")),
+        (_("Beruf"), parsed.occupation_name, limit(Occupation, "name")),
+        (_("Beruf"), german_slugify(parsed.occupation_name), limit(Occupation, "slug")),
+        (_("Ort"), parsed.city_name, limit(City, "name")),
+        (_("Ort"), german_slugify(parsed.city_name), limit(City, "slug") - len("-neu")),
+    ]
+    for label, value, max_length in checks:
+        if len(value) > max_length:
+            return _("%(label)s ist zu lang (%(length)d Zeichen, höchstens %(max)d).") % {
+                "label": label,
+                "length": len(value),
+                "max": max_length,
+            }
+    return ""
+
+
 def _occupation_for(name):
     key = normalize_key(name)
     for occupation in Occupation.objects.filter(slug=german_slugify(name)):
@@ -143,6 +170,9 @@ def import_profile_text(text, *, name="", publish=False, dry_run=False, author=N
                 "value": value,
             }
             return result
+    result.error = _too_long(parsed)
+    if result.error:
+        return result
     result.warnings += [
         _("Gehaltsangabe nicht zugeordnet (keine oder doppelte Stufe): „%(text)s“") % {"text": text}
         for text in parsed.unplaced
@@ -196,7 +226,7 @@ def import_profile_file(path, **kwargs):
 
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return ProfileImportResult(name=str(path), error=_("Datei nicht lesbar: %(error)s") % {"error": exc})
     return import_profile_text(text, name=str(path), **kwargs)

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from profiles.salary import PLAUSIBLE_PAY, euro
+
 
 class CareerProfileQuerySet(models.QuerySet):
     def published(self):
@@ -165,6 +167,9 @@ class SalaryBand(models.Model):
         MONTH = "month", _("pro Monat")
         YEAR = "year", _("pro Jahr")
 
+    class Currency(models.TextChoices):
+        EUR = "EUR", _("Euro")
+
     profile = models.ForeignKey(
         CareerProfile,
         on_delete=models.CASCADE,
@@ -175,7 +180,9 @@ class SalaryBand(models.Model):
     level = models.CharField(_("Stufe"), max_length=12, choices=Level)
     min_amount = models.PositiveIntegerField(_("von"), null=True, blank=True)
     max_amount = models.PositiveIntegerField(_("bis"), null=True, blank=True)
-    currency = models.CharField(_("Währung"), max_length=3, default="EUR")
+    # Pages, chart and importer speak euros only; a second currency would
+    # need its own formatting and its own chart axis.
+    currency = models.CharField(_("Währung"), max_length=3, choices=Currency, default=Currency.EUR)
     period = models.CharField(_("Zeitraum"), max_length=5, choices=Period, default=Period.MONTH)
     source = models.CharField(_("Quelle"), max_length=200, blank=True)
     as_of = models.DateField(_("Stand"), null=True, blank=True)
@@ -205,3 +212,13 @@ class SalaryBand(models.Model):
             raise ValidationError(_("Bitte mindestens einen Betrag angeben."))
         if self.min_amount is not None and self.max_amount is not None and self.min_amount > self.max_amount:
             raise ValidationError({"max_amount": _("„bis“ darf nicht kleiner als „von“ sein.")})
+        if self.period in PLAUSIBLE_PAY:
+            low, high = PLAUSIBLE_PAY[self.period]
+            errors = {
+                name: _("Bitte einen Betrag zwischen %(low)s und %(high)s angeben (%(period)s).")
+                % {"low": euro(low), "high": euro(high), "period": self.get_period_display()}
+                for name in ("min_amount", "max_amount")
+                if getattr(self, name) is not None and not low <= getattr(self, name) <= high
+            }
+            if errors:
+                raise ValidationError(errors)

@@ -12,7 +12,10 @@ for salaries."""
 import re
 from dataclasses import dataclass, field
 
-from jobsite.text import strip_control_chars
+from django.utils.translation import gettext as _
+
+from jobsite.text import normalize_key, strip_control_chars
+from profiles.salary import PLAUSIBLE_PAY
 
 TITLE_RE = re.compile(r"^(?P<occupation>.+?)\s+Jobs und Stellenangebote in\s+(?P<city>.+?)\s*$")
 KICKER_RE = re.compile(r"^Beruf\s+(?P<occupation>.+?)\s+in\s+(?P<city>.+?)\s*$")
@@ -77,10 +80,6 @@ YEAR_AFTER_RE = re.compile(
     r"^\s*(?:brutto\s+)?(?:(?:im|pro|per|je)\s+jahr\b|jährlich|p\.\s?a\.|jahresbrutto)", re.I
 )
 YEAR_BEFORE_RE = re.compile(r"jahresgehalt|jahresbrutto|jahreseinkommen", re.I)
-
-# Plausible gross pay in euros, by period.
-MIN_SALARY, MAX_SALARY = 500, 30000
-MIN_YEARLY, MAX_YEARLY = 6000, 400000
 
 SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"])")
 
@@ -165,8 +164,26 @@ def _looks_like_year(first, second):
 def _plausible(value, period):
     if value is None:
         return True
-    low, high = (MIN_YEARLY, MAX_YEARLY) if period == "year" else (MIN_SALARY, MAX_SALARY)
+    low, high = PLAUSIBLE_PAY[period]
     return low <= value <= high
+
+
+MINUS_SIGNS = ("-", "\u2212")
+RANGE_END_RE = re.compile(r"(?:\d|€|\beur|\beuro)$", re.IGNORECASE)
+
+
+def _minus_sign_at(sentence, start):
+    """Where the minus sign of the amount at `start` begins ("-2.500 €",
+    "minus 2.500 €"), or None. A dash right after an amount joins a range
+    instead ("3.000 € - 3.500 €")."""
+    before = sentence[:start].rstrip()
+    if before.endswith(MINUS_SIGNS):
+        sign = len(before) - 1
+    elif before.casefold().endswith("minus") and not before[-6:-5].isalpha():
+        sign = len(before) - 5
+    else:
+        return None
+    return None if RANGE_END_RE.search(sentence[:sign].rstrip()) else sign
 
 
 CLAUSE_BREAK_RE = re.compile(r"[,;:()]| – | — ")
@@ -208,8 +225,6 @@ def extract_salaries(text):
                 if not free(span):
                     continue
                 low, high = amounts(match)
-                if low is not None and high is not None and low > high:
-                    continue
                 if pattern is RANGE_RE and _looks_like_year(match.group(1), match.group(2)):
                     # "seit 2019 und 2.500 €": a year, then one amount.
                     continue
@@ -217,11 +232,20 @@ def extract_salaries(text):
                 if not (_plausible(low, period) and _plausible(high, period)):
                     # Inhabitants, budgets in millions: not a salary at all.
                     continue
+                # A range written backwards or a negative amount is a slip
+                # of the pen. It is reported, and its parts must not come
+                # back as single figures through the patterns after this one.
+                problem = ""
+                if low is not None and high is not None and low > high:
+                    problem = _("Untergrenze über der Obergrenze")
+                elif (sign := _minus_sign_at(sentence, match.start(1))) is not None:
+                    problem = _("negativer Betrag")
+                    span = (min(sign, span[0]), span[1])
                 taken.append(span)
-                found.append((span, low, high, period))
-        for span, low, high, period in sorted(found):
+                found.append((span, low, high, period, problem))
+        for span, low, high, period, problem in sorted(found):
             snippet = sentence[span[0] : span[1]]
-            reason = _not_pay(sentence, span)
+            reason = problem or _not_pay(sentence, span)
             results.append(
                 SalaryFigure(
                     level=None if reason else _level_for(sentence, span[0]),
@@ -254,20 +278,45 @@ def salary_bands_from(paragraphs):
     return bands, unplaced, ignored
 
 
+def _shortened(line):
+    return line if len(line) <= 80 else line[:79] + "…"
+
+
 def parse_profile(text):
+    # A byte order mark from an editor would otherwise become part of the title.
+    text = text.removeprefix("\ufeff")
     lines = [strip_control_chars(line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     lines = [line for line in lines if line]
     if len(lines) < 5:
         raise ProfileFormatError(
-            "Zu wenige Zeilen: erwartet werden Titel, Dachzeile, Überschrift, Vorspann und Abschnitte."
+            _("Zu wenige Zeilen: erwartet werden Titel, Dachzeile, Überschrift, Vorspann und Abschnitte.")
         )
     title_match = TITLE_RE.match(lines[0])
     if not title_match:
         raise ProfileFormatError(
-            f"Zeile 1 hat nicht die Form „<Beruf> Jobs und Stellenangebote in <Ort>“: {lines[0][:80]!r}"
+            _("Zeile 1 hat nicht die Form „<Beruf> Jobs und Stellenangebote in <Ort>“: „%(line)s“")
+            % {"line": _shortened(lines[0])}
         )
-    if not KICKER_RE.match(lines[1]):
-        raise ProfileFormatError(f"Zeile 2 hat nicht die Form „Beruf <Beruf> in <Ort>“: {lines[1][:80]!r}")
+    kicker_match = KICKER_RE.match(lines[1])
+    if not kicker_match:
+        raise ProfileFormatError(
+            _("Zeile 2 hat nicht die Form „Beruf <Beruf> in <Ort>“: „%(line)s“")
+            % {"line": _shortened(lines[1])}
+        )
+    # The kicker is printed above the headline: it must not name another
+    # job or place than the title the page is filed under.
+    if [normalize_key(kicker_match[k]) for k in ("occupation", "city")] != [
+        normalize_key(title_match[k]) for k in ("occupation", "city")
+    ]:
+        raise ProfileFormatError(
+            _(
+                "Die Dachzeile „%(kicker)s“ nennt nicht denselben Beruf und Ort wie der Titel („%(expected)s“)."
+            )
+            % {
+                "kicker": _shortened(lines[1]),
+                "expected": f"Beruf {title_match['occupation']} in {title_match['city']}",
+            }
+        )
     profile = ParsedProfile(
         title=lines[0],
         occupation_name=title_match["occupation"],
@@ -280,14 +329,15 @@ def parse_profile(text):
         if is_heading(line) or not profile.sections:
             if not is_heading(line):
                 raise ProfileFormatError(
-                    f"Zeile {number}: ein Abschnitt muss mit einer Überschrift beginnen."
+                    _("Zeile %(number)d: ein Abschnitt muss mit einer Überschrift beginnen.")
+                    % {"number": number}
                 )
             profile.sections.append(ParsedSection(heading=line))
         else:
             profile.sections[-1].paragraphs.append(line)
     empty = [s.heading for s in profile.sections if not s.paragraphs]
     if empty:
-        raise ProfileFormatError(f"Abschnitt ohne Text: {empty[0]!r}")
+        raise ProfileFormatError(_("Abschnitt ohne Text: „%(heading)s“") % {"heading": empty[0]})
 
     paragraphs = [profile.lead] + [p for s in profile.sections for p in s.paragraphs]
     profile.salary_bands, profile.unplaced, profile.ignored = salary_bands_from(paragraphs)

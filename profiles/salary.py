@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+# Plausible gross pay in euros per period. Beyond these an amount is not a
+# salary (inhabitants, budgets) or a typo; the article parser skips such
+# amounts and the admin refuses them.
+PLAUSIBLE_PAY = {"hour": (5, 500), "month": (500, 30000), "year": (6000, 400000)}
+
 
 def euro(value):
     """2800 -> "2.800 €" (grouping of the active language)."""

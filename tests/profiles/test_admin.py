@@ -246,6 +246,49 @@ def test_invalid_salary_band_is_a_form_error(editor, profile):
     assert SalaryBand.objects.get().max_amount == 3300
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "period", "message"),
+    [
+        (
+            "max_amount",
+            99_999_999,
+            "month",
+            "Bitte einen Betrag zwischen 500 € und 30.000 € angeben (pro Monat).",
+        ),
+        ("min_amount", 40, "month", "Bitte einen Betrag zwischen 500 € und 30.000 € angeben (pro Monat)."),
+        ("min_amount", 3000, "year", "Bitte einen Betrag zwischen 6.000 € und 400.000 € angeben (pro Jahr)."),
+        ("max_amount", 900, "hour", "Bitte einen Betrag zwischen 5 € und 500 € angeben (pro Stunde)."),
+    ],
+)
+def test_implausible_salary_amounts_are_a_form_error(editor, profile, field, value, period, message):
+    client = logged_in(editor)
+    url = reverse("admin:profiles_careerprofile_change", args=[profile.pk])
+    data = form_data(client.get(url))
+    data["salary_bands-0-min_amount"], data["salary_bands-0-max_amount"] = 20, 40
+    if period != "hour":
+        data["salary_bands-0-min_amount"], data["salary_bands-0-max_amount"] = 2800, 3300
+    if period == "year":
+        data["salary_bands-0-max_amount"] = 48000
+    data[f"salary_bands-0-{field}"] = value
+    data["salary_bands-0-period"] = period
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert message in response.text
+    band = SalaryBand.objects.get()
+    assert (band.min_amount, band.max_amount, band.period) == (2800, 3300, "month")
+
+
+def test_salary_bands_are_in_euros_only(editor, profile):
+    client = logged_in(editor)
+    url = reverse("admin:profiles_careerprofile_change", args=[profile.pk])
+    data = form_data(client.get(url))
+    data["salary_bands-0-currency"] = "USD"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Bitte eine gültige Auswahl treffen. USD ist keine gültige Auswahl." in response.text
+    assert SalaryBand.objects.get().currency == "EUR"
+
+
 def test_workflow_actions(editor, profile):
     client = logged_in(editor)
     changelist = reverse("admin:profiles_careerprofile_changelist")
@@ -359,6 +402,13 @@ def test_import_upload_dry_run_and_bad_files(editor):
     response = client.post(url, {})
     assert response.status_code == 200
     assert "Dieses Feld ist zwingend erforderlich." in response.text
+    # An empty file is named in the report; the rest of the batch imports.
+    response = client.post(url, {"files": [upload("leer.txt", ""), upload("hagen.txt", HAGEN_TEXT)]})
+    assert response.status_code == 200
+    assert "leer.txt – nicht importiert" in response.text
+    assert "Fehler: Die Datei ist leer." in response.text
+    assert "angelegt: IT Projektkoordinator Jobs und Stellenangebote in Hagen" in response.text
+    CareerProfile.objects.all().delete()
     response = client.post(url, {"files": [upload("a.txt", HAGEN_TEXT)], "dry_run": "on", "publish": "on"})
     assert "schließen sich aus" in response.text
     assert CareerProfile.objects.count() == 0

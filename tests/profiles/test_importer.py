@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from listings.models import Occupation
 from profiles.models import CareerProfile, SalaryBand
 
 pytestmark = pytest.mark.django_db
@@ -146,9 +147,11 @@ def test_every_demo_article_imports_with_bands_and_without_loose_figures(capsys)
 def test_an_occupation_or_place_without_letters_is_refused(tmp_path, client, title):
     from django.core.management.base import CommandError
 
+    occupation, city = title.split(" Jobs und Stellenangebote in ")
     path = tmp_path / "x.txt"
     path.write_text(
-        f"{title}\nBeruf X in Hagen\nÜberschrift\nVorspann.\nAlltag\nEinsteiger bekommen 3.000 € bis 3.400 €.\n",
+        f"{title}\nBeruf {occupation} in {city}\nÜberschrift\nVorspann.\nAlltag\n"
+        "Einsteiger bekommen 3.000 € bis 3.400 €.\n",
         encoding="utf-8",
     )
     with pytest.raises(CommandError):
@@ -175,3 +178,63 @@ def test_the_salary_axis_keeps_a_few_ticks_whatever_the_figures():
         band.currency = "EUR"
         chart = salary_chart([band])
         assert 2 <= len(chart.ticks) <= 9, (high, len(chart.ticks))
+
+
+def article(title="Drohnenpilot Jobs und Stellenangebote in Hagen", kicker="Beruf Drohnenpilot in Hagen"):
+    return f"{title}\n{kicker}\nÜberschrift\nVorspann.\nAlltag\nEinsteiger bekommen 3.000 € bis 3.400 €.\n"
+
+
+def test_a_byte_order_mark_from_an_editor_stays_out_of_the_title(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(article().encode("utf-8-sig"))
+    call_command("import_profiles", str(path))
+    profile = CareerProfile.objects.get()
+    assert profile.title == "Drohnenpilot Jobs und Stellenangebote in Hagen"
+    assert profile.occupation.name == "Drohnenpilot"
+
+
+@pytest.mark.parametrize(
+    "kicker", ["Beruf Koch in Hagen", "Beruf Drohnenpilot in Essen", "Beruf Koch in Essen"]
+)
+def test_a_kicker_naming_another_job_or_place_is_refused(kicker):
+    from profiles.importer import import_profile_text
+
+    result = import_profile_text(article(kicker=kicker), name="x.txt")
+    assert result.error == (
+        f"Die Dachzeile „{kicker}“ nennt nicht denselben Beruf und Ort wie der Titel "
+        "(„Beruf Drohnenpilot in Hagen“)."
+    )
+    assert CareerProfile.objects.count() == 0
+    # The same names in another spelling are the same names.
+    assert import_profile_text(article(kicker="Beruf DROHNENPILOT in hagen"), name="x.txt").ok
+
+
+def test_lines_longer_than_their_columns_are_refused_before_anything_is_stored():
+    from profiles.importer import import_profile_text
+
+    long_job = "Fachkraft " * 13  # 130 characters, the column holds 120
+    title = f"{long_job.strip()} Jobs und Stellenangebote in Hagen"
+    result = import_profile_text(
+        article(title=title, kicker=f"Beruf {long_job.strip()} in Hagen"), name="x.txt"
+    )
+    assert result.error == "Beruf ist zu lang (129 Zeichen, höchstens 120)."
+    headline = "Ü" * 301
+    text = article().replace("Überschrift", headline)
+    assert import_profile_text(text).error == "Überschrift ist zu lang (301 Zeichen, höchstens 300)."
+    assert CareerProfile.objects.count() == 0
+    assert not Occupation.objects.filter(name__startswith="Fachkraft Fachkraft").exists()
+
+
+def test_reversed_and_negative_ranges_are_reported_not_stored(tmp_path, capsys):
+    text = article().replace(
+        "Einsteiger bekommen 3.000 € bis 3.400 €.",
+        "Einsteiger bekommen 3.400 € bis 3.000 €. Mit Erfahrung sind es -3.800 €.",
+    )
+    path = tmp_path / "x.txt"
+    path.write_text(text, encoding="utf-8")
+    call_command("import_profiles", str(path))
+    out = capsys.readouterr().out
+    assert "Betrag nicht als Gehalt gewertet (Untergrenze über der Obergrenze): „3.400 € bis 3.000 €“" in out
+    assert "Betrag nicht als Gehalt gewertet (negativer Betrag): „-3.800 €“" in out
+    assert "Keine Gehaltsangaben gefunden." in out
+    assert SalaryBand.objects.count() == 0

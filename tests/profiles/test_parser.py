@@ -128,6 +128,34 @@ def test_yearly_salaries_keep_their_period():
     assert figures("Einsteiger: Jahresgehalt von rund 45.000 €.") == [("entry", 45000, 45000, "year")]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "text", "reason"),
+    [
+        (
+            "Einsteiger bekommen 4.200 € bis 3.500 € im Monat.",
+            "4.200 € bis 3.500 €",
+            "Untergrenze über der Obergrenze",
+        ),
+        (
+            "Einsteiger: zwischen 3.300 und 2.800 Euro.",
+            "zwischen 3.300 und 2.800 Euro",
+            "Untergrenze über der Obergrenze",
+        ),
+        ("Einsteiger bekommen -2.500 € im Monat.", "-2.500 €", "negativer Betrag"),
+        ("Einsteiger bekommen \u22122.500 € im Monat.", "\u22122.500 €", "negativer Betrag"),
+        ("Einsteiger bekommen minus 2.500 Euro.", "minus 2.500 Euro", "negativer Betrag"),
+        ("Einsteiger: -3.500 bis -2.800 €.", "-2.800 €", "negativer Betrag"),
+    ],
+)
+def test_reversed_or_negative_amounts_are_reported_not_split_into_single_figures(sentence, text, reason):
+    assert [(f.text, f.ignored, f.level) for f in extract_salaries(sentence)] == [(text, reason, None)]
+
+
+@pytest.mark.parametrize("sentence", ["Einsteiger: 3.000 € - 3.500 €.", "Einsteiger: 3.000-3.500 €."])
+def test_a_dash_between_two_amounts_is_a_range_not_a_minus(sentence):
+    assert figures(sentence) == [("entry", 3000, 3500, "month")]
+
+
 def test_money_that_is_not_pay_is_reported_as_ignored():
     [figure] = extract_salaries("Dazu kommt ein Zuschlag von 1.500 €.")
     assert figure.ignored == "Zuschlag"
