@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 from psycopg import sql
 
 from jobsite.dbthreads import use_database_of
@@ -59,11 +60,30 @@ COMPARED_FIELDS = [
 ]
 
 
-TOO_DEEP = "Kein gültiges JSON: zu tief verschachtelt."
+TOO_DEEP = gettext_noop("Kein gültiges JSON: zu tief verschachtelt.")
 
 
 class RecordError(ValueError):
-    pass
+    """A record's rejection. Its message is translated when it is raised,
+    in the language then active: the visitor's for an upload, the default
+    language for the command."""
+
+
+def _quoted(value):
+    # The quotes belong to the language: „…“ in German, “…” in English.
+    return gettext("„%(value)s“") % {"value": value}
+
+
+def _one_of(values):
+    """Allowed values as text for people: „full“, „hybrid“, „none“."""
+    return ", ".join(_quoted(value) for value in sorted(values))
+
+
+def _shown(value, limit=30):
+    """A bad value from the file as a message shows it: on one line, without
+    control characters (the command prints to a terminal), cut to `limit`."""
+    text = " ".join(strip_control_chars(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -82,40 +102,49 @@ class ImportReport:
 
 def iter_records(stream, report=None):
     """Yields (position label, record or parse error) from JSON or JSON Lines."""
+    # Labels are translated once, not per record: a gettext() call costs
+    # several times what formatting the label does.
+    file_label = gettext("Datei")
     text = stream.read()
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            yield "Datei", RecordError("Die Datei ist nicht UTF-8-kodiert.")
+            yield file_label, RecordError(gettext("Die Datei ist nicht in UTF-8 kodiert."))
             return
     stripped = text.lstrip("\ufeff").lstrip()
     if stripped.startswith("["):
         try:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            yield "Datei", RecordError(f"Kein gültiges JSON: {exc.msg} (Zeile {exc.lineno})")
+            # exc.msg is Python's own English text ("Expecting ',' delimiter").
+            message = gettext("Kein gültiges JSON: %(error)s (Zeile %(line)d)")
+            yield file_label, RecordError(message % {"error": exc.msg, "line": exc.lineno})
             return
         except RecursionError:  # "[[[[…" thousands deep: json gives up, we answer
-            yield "Datei", RecordError(TOO_DEEP)
+            yield file_label, RecordError(gettext(TOO_DEEP))
             return
         if report is not None and isinstance(data, list):
             report.expected = len(data)
+        index_label = gettext("Index %(index)d")
         for index, record in enumerate(data):
-            yield f"Index {index}", record
+            yield index_label % {"index": index}, record
         return
     lines = stripped.splitlines() if stripped else []
     if report is not None:
         report.expected = sum(1 for line in lines if line.strip())
+    line_label = gettext("Zeile %(number)d")
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        position = line_label % {"number": number}
         try:
-            yield f"Zeile {number}", json.loads(line)
+            yield position, json.loads(line)
         except json.JSONDecodeError as exc:
-            yield f"Zeile {number}", RecordError(f"Kein gültiges JSON: {exc.msg}")
+            message = gettext("Kein gültiges JSON: %(error)s")
+            yield position, RecordError(message % {"error": exc.msg})
         except RecursionError:
-            yield f"Zeile {number}", RecordError(TOO_DEEP)
+            yield position, RecordError(gettext(TOO_DEEP))
 
 
 def _text(record, key, *, required=False, max_length=None):
@@ -123,12 +152,17 @@ def _text(record, key, *, required=False, max_length=None):
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise RecordError(f"„{key}“ muss ein Text sein.")
+        raise RecordError(gettext("„%(field)s“ muss ein Text sein.") % {"field": key})
     value = strip_control_chars(value).strip()
     if required and not value:
-        raise RecordError(f"„{key}“ fehlt.")
+        raise RecordError(gettext("„%(field)s“ fehlt.") % {"field": key})
     if max_length and len(value) > max_length:
-        raise RecordError(f"„{key}“ ist länger als {max_length} Zeichen.")
+        message = ngettext(
+            "„%(field)s“ ist länger als %(count)d Zeichen.",
+            "„%(field)s“ ist länger als %(count)d Zeichen.",
+            max_length,
+        )
+        raise RecordError(message % {"field": key, "count": max_length})
     return value
 
 
@@ -136,27 +170,30 @@ def _date(record, key, default=None):
     value = record.get(key)
     if value in (None, ""):
         if default is None:
-            raise RecordError(f"„{key}“ fehlt.")
+            raise RecordError(gettext("„%(field)s“ fehlt.") % {"field": key})
         return default
     if not isinstance(value, str):
-        raise RecordError(f"„{key}“ muss ein Datum (JJJJ-MM-TT) sein.")
+        raise RecordError(gettext("„%(field)s“ muss ein Datum (JJJJ-MM-TT) sein.") % {"field": key})
     try:
         return datetime.date.fromisoformat(value[:10])
     except ValueError as exc:
-        raise RecordError(f"„{key}“ ist kein gültiges Datum (JJJJ-MM-TT): {value[:20]!r}") from exc
+        message = gettext("„%(field)s“ ist kein gültiges Datum (JJJJ-MM-TT): %(value)s")
+        raise RecordError(message % {"field": key, "value": _quoted(_shown(value, 20))}) from exc
 
 
 def _amount(value, key):
     if value is None:
         return None
+    field = f"salary.{key}"
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise RecordError(f"„salary.{key}“ muss eine Zahl sein.")
+        raise RecordError(gettext("„%(field)s“ muss eine Zahl sein.") % {"field": field})
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
-        raise RecordError(f"„salary.{key}“ muss eine Zahl sein.") from exc
+        raise RecordError(gettext("„%(field)s“ muss eine Zahl sein.") % {"field": field}) from exc
     if not amount.is_finite() or amount < 0 or amount >= Decimal("100000000"):
-        raise RecordError(f"„salary.{key}“ liegt außerhalb des erlaubten Bereichs.")
+        message = gettext("„%(field)s“ liegt außerhalb des erlaubten Bereichs.")
+        raise RecordError(message % {"field": field})
     return amount.quantize(Decimal("0.01"))
 
 
@@ -202,7 +239,7 @@ class RecordValidator:
 
     def validate(self, record):
         if not isinstance(record, dict):
-            raise RecordError("Der Datensatz ist kein JSON-Objekt.")
+            raise RecordError(gettext("Der Datensatz ist kein JSON-Objekt."))
         warnings = []
         values = {}
         external_id = record.get("external_id")
@@ -217,14 +254,16 @@ class RecordValidator:
         else:
             company = record.get("company")
             if not isinstance(company, dict):
-                raise RecordError("„company“ fehlt oder ist kein Objekt mit „name“.")
+                raise RecordError(gettext("„company“ fehlt oder ist kein Objekt mit „name“."))
             company_name = _text(company, "name", required=True, max_length=200)
             website = _text(company, "website", max_length=200)
             if website:
                 try:
                     self._check_website(website)
                 except ValidationError as exc:
-                    raise RecordError("„company.website“ ist keine gültige http(s)-Adresse.") from exc
+                    raise RecordError(
+                        gettext("„company.website“ ist keine gültige http(s)-Adresse.")
+                    ) from exc
         values["_company"] = (company_name, website)
 
         values["title"] = _text(record, "title", required=True, max_length=MAX_TITLE)
@@ -233,7 +272,7 @@ class RecordValidator:
         city_name = _text(record, "city", required=True, max_length=120)
         city_id = self._city_id(city_name)
         if not city_id:
-            raise RecordError(f"Unbekannter Ort: „{city_name}“.")
+            raise RecordError(gettext("Unbekannter Ort: „%(city)s“.") % {"city": city_name})
         values["city_id"] = city_id
 
         occupation_name = _text(record, "occupation", max_length=120)
@@ -243,46 +282,50 @@ class RecordValidator:
         if occupation_id is None:
             occupation_id = self._occupation_id(values["title"])
         if occupation_id is None:
-            warnings.append(
-                f"Kein passender Beruf für „{occupation_name or values['title']}“; ohne Beruf importiert."
-            )
+            message = gettext("Kein passender Beruf für „%(text)s“; ohne Beruf importiert.")
+            warnings.append(message % {"text": occupation_name or values["title"]})
         values["occupation_id"] = occupation_id
 
         remote = record.get("remote") or "none"
-        if remote not in REMOTE_VALUES:
-            raise RecordError(f"„remote“ muss einer von {sorted(REMOTE_VALUES)} sein.")
+        # A list or an object is no value either (and cannot be looked up in a set).
+        if not isinstance(remote, str) or remote not in REMOTE_VALUES:
+            message = gettext("„%(field)s“ muss einer von %(allowed)s sein.")
+            raise RecordError(message % {"field": "remote", "allowed": _one_of(REMOTE_VALUES)})
         values["remote"] = remote
 
         types = record.get("employment_types") or []
         if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
-            raise RecordError("„employment_types“ muss eine Liste sein.")
+            raise RecordError(gettext("„employment_types“ muss eine Liste sein."))
         unknown = [t for t in types if t not in Vacancy.EMPLOYMENT_TYPES]
         if unknown:
-            raise RecordError(f"Unbekannte Arbeitszeit in „employment_types“: {unknown[0][:30]!r}.")
+            message = gettext("Unbekannte Arbeitszeit in „employment_types“: %(value)s.")
+            raise RecordError(message % {"value": _quoted(_shown(unknown[0]))})
         for code in Vacancy.EMPLOYMENT_TYPES:
             values[code] = code in types
 
         contract = record.get("contract") or ""
-        if contract and contract not in CONTRACT_VALUES:
-            raise RecordError(f"„contract“ muss einer von {sorted(CONTRACT_VALUES)} sein.")
+        if contract and (not isinstance(contract, str) or contract not in CONTRACT_VALUES):
+            message = gettext("„%(field)s“ muss einer von %(allowed)s sein.")
+            raise RecordError(message % {"field": "contract", "allowed": _one_of(CONTRACT_VALUES)})
         values["contract"] = contract
 
         salary = record.get("salary")
         values.update(salary_min=None, salary_max=None, salary_currency="EUR", salary_period="")
         if salary not in (None, {}):
             if not isinstance(salary, dict):
-                raise RecordError("„salary“ muss ein Objekt sein.")
+                raise RecordError(gettext("„salary“ muss ein Objekt sein."))
             low, high = _amount(salary.get("min"), "min"), _amount(salary.get("max"), "max")
             if low is None and high is None:
-                raise RecordError("„salary“ braucht „min“ oder „max“.")
+                raise RecordError(gettext("„salary“ braucht „min“ oder „max“."))
             if low is not None and high is not None and low > high:
-                raise RecordError("„salary.min“ ist größer als „salary.max“.")
+                raise RecordError(gettext("„salary.min“ ist größer als „salary.max“."))
             period = salary.get("period") or "month"
-            if period not in PERIOD_VALUES:
-                raise RecordError(f"„salary.period“ muss einer von {sorted(PERIOD_VALUES)} sein.")
+            if not isinstance(period, str) or period not in PERIOD_VALUES:
+                message = gettext("„%(field)s“ muss einer von %(allowed)s sein.")
+                raise RecordError(message % {"field": "salary.period", "allowed": _one_of(PERIOD_VALUES)})
             currency = salary.get("currency") or "EUR"
             if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
-                raise RecordError("„salary.currency“ muss ein ISO-Währungscode sein (z. B. EUR).")
+                raise RecordError(gettext("„salary.currency“ muss ein ISO-Währungscode sein (z. B. EUR)."))
             values.update(
                 salary_min=low, salary_max=high, salary_currency=currency.upper(), salary_period=period
             )
@@ -293,14 +336,14 @@ class RecordValidator:
             try:
                 self.url_validator(apply_url)
             except ValidationError as exc:
-                raise RecordError("„apply_url“ muss eine gültige http(s)-Adresse sein.") from exc
+                raise RecordError(gettext("„apply_url“ muss eine gültige http(s)-Adresse sein.")) from exc
         if apply_email:
             try:
                 self.email_validator(apply_email)
             except ValidationError as exc:
-                raise RecordError("„apply_email“ ist keine gültige E-Mail-Adresse.") from exc
+                raise RecordError(gettext("„apply_email“ ist keine gültige E-Mail-Adresse.")) from exc
         if not apply_url and not apply_email:
-            raise RecordError("Es fehlt „apply_url“ oder „apply_email“.")
+            raise RecordError(gettext("Es fehlt „apply_url“ oder „apply_email“."))
         values.update(apply_url=apply_url, apply_email=apply_email)
 
         today = self._today()
@@ -309,9 +352,14 @@ class RecordValidator:
             record, "valid_through", default=values["date_posted"] + datetime.timedelta(days=30)
         )
         if values["valid_through"] < values["date_posted"]:
-            raise RecordError("„valid_through“ liegt vor „date_posted“.")
+            raise RecordError(gettext("„valid_through“ liegt vor „date_posted“."))
         if values["valid_through"] > today + datetime.timedelta(days=MAX_VALIDITY_DAYS):
-            raise RecordError(f"„valid_through“ liegt mehr als {MAX_VALIDITY_DAYS} Tage in der Zukunft.")
+            message = ngettext(
+                "„valid_through“ liegt mehr als %(count)d Tag in der Zukunft.",
+                "„valid_through“ liegt mehr als %(count)d Tage in der Zukunft.",
+                MAX_VALIDITY_DAYS,
+            )
+            raise RecordError(message % {"count": MAX_VALIDITY_DAYS})
         return values, warnings
 
 
@@ -364,7 +412,11 @@ class _BatchWriter:
     go to the same writer, in file order, so a later record still wins and
     no two writers ever insert the same vacancy or create the same
     company. Each writer's share of a batch is its own transaction; each
-    writer's queue holds one share, so memory stays at about two batches."""
+    writer's queue holds one share, so memory stays at about two batches.
+
+    The writers only store and count: every report text is made in this
+    thread, where the visitor's language is active (a new thread has none
+    and would speak the default language)."""
 
     def __init__(self, report, *, publish, company):
         self.report, self.publish, self.company = report, publish, company

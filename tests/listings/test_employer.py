@@ -1,6 +1,7 @@
 """The employer's whole path and the everyday actions in the employer area."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -469,6 +470,50 @@ def test_ats_upload_scoped_to_company(employer_client, member):
     assert vacancy.company == member.company
     assert vacancy.status == Vacancy.Status.REVIEW
     assert not other.vacancies.exists()
+
+
+@pytest.mark.parametrize(
+    "language, lines",
+    [
+        (
+            "de",
+            [
+                "1 neu, 0 aktualisiert, 0 unverändert, 2 abgelehnt.",
+                "<li>Zeile 2: „remote“ muss einer von „full“, „hybrid“, „none“ sein.</li>",
+                "<li>Zeile 3: Unbekannter Ort: „Atlantis“.</li>",
+                "<li>Zeile 1: Kein passender Beruf für „Zauberlehrling“; ohne Beruf importiert.</li>",
+            ],
+        ),
+        (
+            "en",
+            [
+                "1 new, 0 updated, 0 unchanged, 2 rejected.",
+                "<li>Line 2: “remote” must be one of “full”, “hybrid”, “none”.</li>",
+                "<li>Line 3: Unknown place: “Atlantis”.</li>",
+                "<li>Line 1: No matching occupation for “Zauberlehrling”; imported without occupation.</li>",
+            ],
+        ),
+    ],
+)
+def test_ats_upload_report_in_the_visitors_language(employer_client, language, lines):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    base = {"city": "Hagen", "description": "x", "apply_url": "https://example.org/a"}
+    records = [
+        {"external_id": "A-1", "title": "Zauberlehrling", **base},
+        {"external_id": "A-2", "title": "Koch (m/w/d)", "remote": "sometimes", **base},
+        {"external_id": "A-3", "title": "Bäcker", **base, "city": "Atlantis"},
+    ]
+    feed = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+    response = employer_client.post(
+        reverse("listings:vacancy_import"),
+        {"file": SimpleUploadedFile("feed.jsonl", feed)},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200
+    assert f'lang="{language}"' in response.text
+    for line in lines:
+        assert line in response.text
 
 
 def test_every_employer_page_renders(employer_client, member):

@@ -1,10 +1,11 @@
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from listings.importer import import_vacancies
 from listings.models import Company, Vacancy
@@ -223,3 +224,142 @@ def test_changed_content_of_a_company_not_trusted_is_reviewed_again():
     # With --publish (the operator's own feed) it stays online.
     import_vacancies(jsonl(record(title="IT-Projektkoordinator (m/w/d) Hagen")), publish=True)
     assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.PUBLISHED
+
+
+# Every message of the report in both languages, word for word: the
+# employer's upload speaks the visitor's language, and no Python repr
+# (['full', 'hybrid', 'none'], 'forever') may reach a person.
+REASONS = [
+    pytest.param(
+        {"remote": "sometimes"},
+        "„remote“ muss einer von „full“, „hybrid“, „none“ sein.",
+        "“remote” must be one of “full”, “hybrid”, “none”.",
+        id="remote",
+    ),
+    pytest.param(
+        {"contract": "forever"},
+        "„contract“ muss einer von „fixed_term“, „permanent“ sein.",
+        "“contract” must be one of “fixed_term”, “permanent”.",
+        id="contract",
+    ),
+    pytest.param(
+        {"salary": {"min": 3500, "period": "week"}},
+        "„salary.period“ muss einer von „hour“, „month“, „year“ sein.",
+        "“salary.period” must be one of “hour”, “month”, “year”.",
+        id="salary-period",
+    ),
+    pytest.param(
+        {"employment_types": ["full_time", "forever"]},
+        "Unbekannte Arbeitszeit in „employment_types“: „forever“.",
+        "Unknown working time in “employment_types”: “forever”.",
+        id="employment-type",
+    ),
+    # On one line, without the escape character, cut after 19 characters.
+    pytest.param(
+        {"valid_through": "31.12.2026\n\x1bund noch viel mehr"},
+        "„valid_through“ ist kein gültiges Datum (JJJJ-MM-TT): „31.12.2026 und noch…“",
+        "“valid_through” is not a valid date (YYYY-MM-DD): “31.12.2026 und noch…”",
+        id="date",
+    ),
+    pytest.param(
+        {"valid_through": (TODAY + datetime.timedelta(days=400)).isoformat()},
+        "„valid_through“ liegt mehr als 365 Tage in der Zukunft.",
+        "“valid_through” is more than 365 days in the future.",
+        id="too-far-ahead",
+    ),
+    pytest.param(
+        {"title": "x" * 201},
+        "„title“ ist länger als 200 Zeichen.",
+        "“title” is longer than 200 characters.",
+        id="too-long",
+    ),
+    pytest.param({"city": ""}, "„city“ fehlt.", "“city” is missing.", id="missing"),
+    pytest.param(
+        {"city": "Atlantis"}, "Unbekannter Ort: „Atlantis“.", "Unknown place: “Atlantis”.", id="unknown-city"
+    ),
+    pytest.param(
+        {"salary": {"min": "viel"}},
+        "„salary.min“ muss eine Zahl sein.",
+        "“salary.min” must be a number.",
+        id="not-a-number",
+    ),
+    pytest.param(
+        {"apply_url": None, "apply_email": None},
+        "Es fehlt „apply_url“ oder „apply_email“.",
+        "“apply_url” or “apply_email” is missing.",
+        id="no-apply",
+    ),
+    # A list or an object: looking it up in the set of allowed values raised
+    # TypeError, which ended the whole import (a 500 on the upload page).
+    pytest.param(
+        {"remote": ["full"]},
+        "„remote“ muss einer von „full“, „hybrid“, „none“ sein.",
+        "“remote” must be one of “full”, “hybrid”, “none”.",
+        id="remote-list",
+    ),
+    pytest.param(
+        {"contract": {"type": "permanent"}},
+        "„contract“ muss einer von „fixed_term“, „permanent“ sein.",
+        "“contract” must be one of “fixed_term”, “permanent”.",
+        id="contract-object",
+    ),
+]
+
+
+@pytest.mark.parametrize("overrides, german, english", REASONS)
+def test_rejection_reasons_are_readable_in_german_and_english(overrides, german, english):
+    bad = record(external_id="BAD", **overrides)
+    with translation.override("de"):
+        report = import_vacancies(jsonl(record(), bad))
+    assert report.rejected == [("Zeile 2", german)]
+    with translation.override("en"):
+        report = import_vacancies(jsonl(record(), bad))
+    assert report.rejected == [("Line 2", english)]
+
+
+def test_positions_file_errors_and_warnings_in_english():
+    data = json.dumps([record(external_id="B-1", title="Zauberlehrling", occupation="Magier"), "kaputt"])
+    with translation.override("en"):
+        report = import_vacancies(io.BytesIO(data.encode()))
+        assert report.rejected == [("Index 1", "The record is not a JSON object.")]
+        assert report.warnings == [
+            ("Index 0", "No matching occupation for “Magier”; imported without occupation.")
+        ]
+        broken = import_vacancies(io.BytesIO(b'[{"external_id": 1,\n'))
+        assert broken.rejected == [
+            ("File", "Not valid JSON: Expecting property name enclosed in double quotes (line 2)")
+        ]
+        deep = import_vacancies(io.BytesIO(b"[" * 20_000 + b"]" * 20_000))
+        assert deep.rejected == [("File", "Not valid JSON: nested too deeply.")]
+        latin = import_vacancies(io.BytesIO('["Köln"]'.encode("latin-1")))
+        assert latin.rejected == [("File", "The file is not encoded in UTF-8.")]
+
+
+class Terminal(io.StringIO):
+    """Output that says it is a terminal, so the command shows its progress."""
+
+    def isatty(self):
+        return True
+
+
+def test_command_speaks_the_default_language_and_english_when_active(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(jsonl(record(), record(external_id="X-2", city="Nirgendwo")).getvalue())
+
+    def run():
+        out, err = Terminal(), io.StringIO()
+        with pytest.raises(SystemExit):
+            call_command("import_vacancies", str(path), stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    # No language active, as in a shell: the default language, German.
+    out, err = run()
+    assert re.match(r"\r2/2 Datensätze, [\d.]+/s, noch 0 s {3}\n", out)
+    assert re.search(r"^1 neu, 0 aktualisiert, 0 unverändert, 1 abgelehnt \(\d+,\d s\)\.$", out, re.M)
+    assert err == "Abgelehnt Zeile 2: Unbekannter Ort: „Nirgendwo“.\n"
+
+    with translation.override("en"):
+        out, err = run()
+    assert re.match(r"\r2/2 records, [\d,]+/s, 0 s left {3}\n", out)
+    assert re.search(r"^0 new, 0 updated, 1 unchanged, 1 rejected \(\d+\.\d s\)\.$", out, re.M)
+    assert err == "Rejected Line 2: Unknown place: “Nirgendwo”.\n"

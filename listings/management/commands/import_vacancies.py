@@ -2,6 +2,8 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from listings.importer import import_vacancies
 
@@ -25,29 +27,54 @@ class Command(BaseCommand):
             if show_progress:
                 rate = report.total / max(time.monotonic() - started, 1e-6)
                 left = max(report.expected - report.total, 0) / rate if rate else 0
-                self.stdout.write(
-                    f"\r{report.total:,}/{report.expected:,} Datensätze, {rate:,.0f}/s, noch {left:,.0f} s   ",
-                    ending="",
-                )
+                line = ngettext(
+                    "%(done)s/%(expected)s Datensatz, %(rate)s/s, noch %(left)s s",
+                    "%(done)s/%(expected)s Datensätze, %(rate)s/s, noch %(left)s s",
+                    report.expected,
+                ) % {
+                    "done": _grouped(report.total),
+                    "expected": _grouped(report.expected),
+                    "rate": _grouped(rate),
+                    "left": _grouped(left),
+                }
+                self.stdout.write(f"\r{line}   ", ending="")
                 self.stdout.flush()
 
         try:
             stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
         except OSError as exc:
-            raise CommandError(f"Datei nicht lesbar: {exc}") from exc
+            raise CommandError(gettext("Datei nicht lesbar: %(error)s") % {"error": exc}) from exc
         with stream:
             report = import_vacancies(stream, publish=publish, progress=progress)
         if show_progress:
             self.stdout.write("")
         elapsed = time.monotonic() - started
-        for position, message in report.warnings:
-            if verbosity >= 1:
-                self.stdout.write(f"Hinweis {position}: {message}")
+        if verbosity >= 1:
+            warning = gettext("Hinweis %(position)s: %(message)s")
+            for position, message in report.warnings:
+                self.stdout.write(warning % {"position": position, "message": message})
+        rejection = gettext("Abgelehnt %(position)s: %(reason)s")
         for position, reason in report.rejected:
-            self.stderr.write(f"Abgelehnt {position}: {reason}")
+            self.stderr.write(rejection % {"position": position, "reason": reason})
+        summary = gettext(
+            "%(created)d neu, %(updated)d aktualisiert, %(unchanged)d unverändert, "
+            "%(rejected)d abgelehnt (%(seconds)s s)."
+        )
         self.stdout.write(
-            f"{report.created} neu, {report.updated} aktualisiert, {report.unchanged} unverändert, "
-            f"{len(report.rejected)} abgelehnt ({elapsed:.1f} s)."
+            summary
+            % {
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "rejected": len(report.rejected),
+                "seconds": number_format(round(elapsed, 1), decimal_pos=1),  # it cuts, not rounds
+            }
         )
         if report.rejected:
             sys.exit(1)
+
+
+def _grouped(number):
+    """A whole number with the active language's thousands separator
+    (12.345 in German, 12,345 in English)."""
+    return number_format(round(number), force_grouping=True)
