@@ -1,4 +1,5 @@
 import datetime
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -91,6 +92,20 @@ def test_hubs_and_company_page(client, hagen_profile):
     assert vacancy.title in client.get(vacancy.company.get_absolute_url()).text
     assert client.get("/beruf/gibt-es-nicht/").status_code == 404
     assert client.get("/jobs-in/atlantis/").status_code == 404
+
+
+def test_favicon_is_linked_and_served(client):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    assert "<svg" in Path(finders.find("img/favicon.svg")).read_text(encoding="utf-8")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == static("img/favicon.svg")
+    assert "max-age=86400" in response["Cache-Control"]
+    assert (
+        f'<link rel="icon" href="{static("img/favicon.svg")}" type="image/svg+xml">' in client.get("/").text
+    )
 
 
 def test_healthz_and_robots(client):
