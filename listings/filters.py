@@ -16,11 +16,12 @@ import functools
 import django_filters
 from django import forms
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from jobsite.text import strip_control_chars
-from listings.models import Vacancy
-from listings.search import PUBLISHED_WITHIN_DAYS, SearchParams
+from listings.models import Company, Occupation, Vacancy
+from listings.search import PUBLISHED_WITHIN_DAYS, SearchParams, published_within_label
 
 MAX_QUERY_LENGTH = 200
 MAX_PLACE_LENGTH = 100
@@ -165,6 +166,42 @@ def labelled_errors(errors):
     "Umkreis (km)" rather than the parameter's name "radius"."""
     fields = _form_class().base_fields
     return [(fields[name].label if name in fields else name, messages) for name, messages in errors.items()]
+
+
+def filter_labels(params, names=None):
+    """[(parameter, value, label)] for the filters of a search beyond q and
+    where, in display order: the search page's removable chips and the name
+    of a job alert use these same words.
+
+    `names` maps ("occupation" | "company", slug) to the name when the caller
+    has it at hand (the search page, from its facets); without it the name
+    is looked up. An unknown slug shows as itself."""
+    labels = []
+    for name, values, choices in (
+        ("type", params.employment_types, Vacancy.EMPLOYMENT_TYPES),
+        ("contract", params.contract, dict(Vacancy.Contract.choices)),
+        ("remote", params.remote, dict(Vacancy.Remote.choices)),
+    ):
+        labels.extend((name, value, str(choices.get(value, value))) for value in values)
+    if params.salary_stated:
+        labels.append(("salary", "1", str(_("mit Gehaltsangabe"))))
+    if params.min_salary:
+        amount = number_format(params.min_salary, force_grouping=True)
+        label = _("ab %(amount)s € im Monat") % {"amount": amount}
+        labels.append(("min_salary", str(params.min_salary), label))
+    if params.published_within:
+        days = params.published_within
+        labels.append(("days", str(days), str(published_within_label(days))))
+    for name, model in (("occupation", Occupation), ("company", Company)):
+        slug = getattr(params, name)
+        if not slug:
+            continue
+        if names is None:
+            label = model.objects.filter(slug=slug).values_list("name", flat=True).first()
+        else:
+            label = names.get((name, slug))
+        labels.append((name, slug, str(label or slug)))
+    return labels
 
 
 def querydict_from_params(params):

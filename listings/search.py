@@ -663,6 +663,11 @@ def _predicates(params, now, selected_ids):
     return tests
 
 
+def published_within_label(days):
+    """The words for the "veröffentlicht seit" filter: its facet and its chip."""
+    return _("seit gestern") if days == 1 else _("in den letzten %(days)s Tagen") % {"days": days}
+
+
 def _facet_values(params, now):
     """(group, value, label, selected) for the fixed facets, in display order."""
     values = []
@@ -674,8 +679,7 @@ def _facet_values(params, now):
         values.append(("remote", code, label, code in params.remote))
     values.append(("salary", "1", _("mit Gehaltsangabe"), params.salary_stated))
     for days in PUBLISHED_WITHIN_DAYS:
-        label = _("seit gestern") if days == 1 else _("in den letzten %(days)s Tagen") % {"days": days}
-        values.append(("days", str(days), label, params.published_within == days))
+        values.append(("days", str(days), published_within_label(days), params.published_within == days))
     return values
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jobsite.text import strip_control_chars
-from listings.filters import params_from_querydict
+from listings.filters import filter_labels, params_from_querydict
 from listings.models import JobAlert
 from listings.search import PageOutOfRange, search
 from listings.tasks import build_email, enqueue_email_on_commit
@@ -70,7 +70,10 @@ def params_for(query):
 
 
 def describe_search(params):
-    """A short German name for a search, e.g. „Pflege“ in Hagen."""
+    """A short name for a search, e.g. „Pflege“ in Hagen. It quotes the
+    keyword itself, so mails and pages show it as it is, without quotes of
+    their own. A search by filters alone is named by its filters, in the
+    words of the search page's chips (Vollzeit, ab 3.000 € im Monat)."""
     where = params.where
     if where and params.radius:
         where = _("%(place)s (+%(radius)s km)") % {"place": params.where, "radius": params.radius}
@@ -80,6 +83,9 @@ def describe_search(params):
         return _("„%(q)s“ in ganz Deutschland") % {"q": params.q}
     if where:
         return _("Alle Jobs in %(where)s") % {"where": where}
+    filters = [label for _name, _value, label in filter_labels(params)]
+    if filters:
+        return ", ".join(filters)
     return _("Alle neuen Jobs")
 
 
@@ -285,9 +291,12 @@ def send_digest(alert_id):
         total = max(result.total - (len(result.vacancies) - len(settled)), len(vacancies))
         unsubscribe = unsubscribe_url(alert)
         search_url = absolute(reverse("listings:vacancy_list")) + (f"?{alert.query}" if alert.query else "")
+        # Alerts made outside subscribe() (the admin) may have no label.
+        label = alert.label or describe_search(params)
         context = {
             "SITE_URL": settings.SITE_URL,
             "alert": alert,
+            "label": label,
             "vacancies": vacancies,
             "total": total,
             "more": total - len(vacancies),
@@ -300,7 +309,7 @@ def send_digest(alert_id):
             "%(count)s neuer Job: %(label)s",
             "%(count)s neue Jobs: %(label)s",
             context["total"],
-        ) % {"count": context["total"], "label": alert.label or describe_search(params)}
+        ) % {"count": context["total"], "label": label}
         message = build_email(
             to=[alert.email], subject=subject, body=body, html=html, headers=unsubscribe_headers(unsubscribe)
         )

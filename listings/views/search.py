@@ -1,7 +1,6 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -11,6 +10,7 @@ from jobsite.text import normalize_key
 from listings.filters import (
     DEFAULT_RADIUS,
     MAX_PLACE_LENGTH,
+    filter_labels,
     labelled_errors,
     params_from_querydict,
     querydict_from_params,
@@ -79,10 +79,12 @@ def _facet_groups(result):
 
 
 def _chips(params, result):
-    labels = {}
+    # The selected occupation and company are among the facets with their
+    # names, so the chips need no query of their own.
+    names = {}
     for name, entries in result.facets.items():
         for value, label, _count, _selected in entries:
-            labels[(name, value)] = label
+            names[(name, value)] = label
     chips = []
     if params.q:
         chips.append((_("Was: %(q)s") % {"q": params.q}, _without(params, "q")))
@@ -94,34 +96,8 @@ def _chips(params, result):
                 _without(params, "where"),
             )
         )
-    for name, values in (
-        ("type", params.employment_types),
-        ("contract", params.contract),
-        ("remote", params.remote),
-    ):
-        for value in values:
-            chips.append((str(labels.get((name, value), value)), _without(params, name, value)))
-    if params.salary_stated:
-        chips.append((_("mit Gehaltsangabe"), _without(params, "salary")))
-    if params.min_salary:
-        chips.append(
-            (
-                _("ab %(amount)s € im Monat")
-                % {"amount": number_format(params.min_salary, force_grouping=True)},
-                _without(params, "min_salary"),
-            )
-        )
-    if params.published_within:
-        chips.append(
-            (
-                str(labels.get(("days", str(params.published_within)), params.published_within)),
-                _without(params, "days"),
-            )
-        )
-    for name in ("occupation", "company"):
-        value = getattr(params, name)
-        if value:
-            chips.append((str(labels.get((name, value), value)), _without(params, name)))
+    for name, value, label in filter_labels(params, names):
+        chips.append((label, _without(params, name, value)))
     return [{"label": label, "url": url} for label, url in chips]
 
 

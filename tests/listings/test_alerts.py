@@ -460,3 +460,85 @@ def test_repeated_subscription_renews_the_pending_opt_in(client, django_capture_
     assert [m.subject for m in mail.outbox] == ["Bitte bestätigen Sie Ihren Jobalarm"] * 2
     call_command("delete_unconfirmed_alerts", verbosity=0)
     assert JobAlert.objects.count() == 1
+
+
+def test_the_label_is_quoted_once_in_mails_and_pages(client, django_capture_on_commit_callbacks):
+    """The label quotes the keyword itself („Pflege“ in Hagen); a template
+    that quoted the label again showed „„Pflege“ in Hagen“."""
+    capture = django_capture_on_commit_callbacks
+    label = "„Projektkoordinator“ in Hagen (+25 km)"
+    subscribe(client, capture)
+    confirmation = mail.outbox[-1]
+    assert f"Sie haben einen Jobalarm angelegt: {label}. Bitte bestätigen Sie ihn über diesen Link:" in (
+        confirmation.body
+    )
+    html = confirmation.alternatives[0][0]
+    assert f"<p>Sie haben einen Jobalarm angelegt: {label}. Bitte bestätigen Sie ihn:</p>" in html
+    confirm_path = link_to(confirmation, "/jobalarm/bestaetigen/")
+    assert (
+        f"Jobalarm für <strong>{label}</strong> an nina@example.org aktivieren?"
+        in client.get(confirm_path).text
+    )
+    assert f"neue Stellen für <strong>{label}</strong> – aber nur" in client.post(confirm_path).text
+
+    subscribe(client, capture)
+    exists = mail.outbox[-1]
+    assert exists.subject == "Diesen Jobalarm haben Sie bereits"
+    sentence = f"für Ihre Adresse besteht bereits dieser Jobalarm: {label}. Sie müssen nichts weiter tun."
+    assert sentence in exists.body
+    assert f"<p>{sentence}</p>" in exists.alternatives[0][0]
+    manage_path = link_to(exists, "/jobalarm/verwalten/")
+    assert f">{label}</a></h2>" in client.get(manage_path).text
+
+    alert = backdate(JobAlert.objects.get())
+    matching("IT-Projektkoordinator Alpha (m/w/d)", alert.confirmed_at + datetime.timedelta(seconds=1))
+    mail.outbox.clear()
+    run_alerts(capture)
+    digest = mail.outbox[0]
+    assert digest.subject == f"1 neuer Job: {label}"
+    assert digest.body.startswith(f"1 neuer Job: {label}\n")
+    assert f'<h1 style="font-size: 1.3em;">1 neuer Job: {label}</h1>' in digest.alternatives[0][0]
+    for message in (confirmation, exists, digest):
+        for text in (message.subject, message.body, message.alternatives[0][0]):
+            assert "„„" not in text and "““" not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("type=full_time", "Vollzeit"),
+        ("min_salary=3000", "ab 3.000 € im Monat"),
+        ("min_salary=3000&type=full_time&type=part_time", "Vollzeit, Teilzeit, ab 3.000 € im Monat"),
+        ("occupation=it-projektkoordinator", "IT Projektkoordinator"),
+        ("remote=full&salary=1", "komplett remote, mit Gehaltsangabe"),
+        # Nothing that narrows the search: every new job.
+        ("", "Alle neuen Jobs"),
+        ("sort=date&radius=50", "Alle neuen Jobs"),
+    ],
+)
+def test_an_alert_with_only_filters_is_named_by_its_filters(
+    client, django_capture_on_commit_callbacks, query, label
+):
+    subscribe(client, django_capture_on_commit_callbacks, query=query)
+    assert JobAlert.objects.get().label == label
+    assert f"Sie haben einen Jobalarm angelegt: {label}. Bitte" in mail.outbox[-1].body
+    # In the words of the search page's filter chips.
+    if query and label != "Alle neuen Jobs":
+        chips = re.findall(
+            r'data-live-link>([^<]+) <span aria-hidden="true">×', client.get(f"/jobs/?{query}").text
+        )
+        assert ", ".join(chips) == label
+
+
+def test_a_digest_names_an_alert_without_a_label(client, django_capture_on_commit_callbacks):
+    # As the admin makes one: no label stored.
+    alert = JobAlert.objects.create(
+        email="admin@example.org",
+        query="q=Projektkoordinator",
+        confirmed_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    matching("IT-Projektkoordinator Alpha (m/w/d)", alert.confirmed_at + datetime.timedelta(seconds=1))
+    run_alerts(django_capture_on_commit_callbacks)
+    digest = mail.outbox[0]
+    assert digest.subject == "1 neuer Job: „Projektkoordinator“ in ganz Deutschland"
+    assert digest.body.startswith("1 neuer Job: „Projektkoordinator“ in ganz Deutschland\n")
