@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -660,7 +661,7 @@ class VacancyRenewView(_ConfirmActionView):
         messages.success(
             self.request,
             _("Die Stelle ist jetzt bis %(date)s online.")
-            % {"date": vacancy.valid_through.strftime("%d.%m.%Y")},
+            % {"date": date_format(vacancy.valid_through, "SHORT_DATE_FORMAT")},
         )
 
 

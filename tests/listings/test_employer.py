@@ -6,8 +6,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from listings.models import City, Company, EmployerMembership, User, Vacancy, VacancyDailyStat
 from tests.factories import CompanyFactory, MembershipFactory, VacancyFactory
@@ -612,3 +613,97 @@ def test_an_edited_expired_vacancy_is_reviewed_before_renewal_puts_it_online(emp
     vacancy.refresh_from_db()
     assert (vacancy.status, vacancy.title) == (Vacancy.Status.REVIEW, "Jetzt Krypto kaufen!!! (m/w/d)")
     assert vacancy not in Vacancy.objects.live()
+
+
+def test_counts_take_the_singular_for_one(employer_client, member):
+    vacancy = VacancyFactory(company=member.company)
+    vacancy.view_count, vacancy.apply_count = 1, 1
+    vacancy.save()
+    VacancyDailyStat.objects.create(vacancy=vacancy, date=timezone.localdate(), views=1, apply_clicks=1)
+    dashboard = employer_client.get(reverse("listings:dashboard")).text
+    assert "insgesamt 1 Aufruf und 1 Bewerbungsklick, höchstens 1 an einem Tag." in dashboard
+    preview = employer_client.get(reverse("listings:vacancy_preview", kwargs={"pk": vacancy.pk})).text
+    assert "1 Aufruf, 1 Bewerbungsklick</p>" in preview
+    VacancyDailyStat.objects.filter(vacancy=vacancy).update(views=2, apply_clicks=0)
+    vacancy.view_count, vacancy.apply_count = 2, 0
+    vacancy.save()
+    dashboard = employer_client.get(reverse("listings:dashboard")).text
+    assert "insgesamt 2 Aufrufe und 0 Bewerbungsklicks, höchstens 2 an einem Tag." in dashboard
+    preview = employer_client.get(reverse("listings:vacancy_preview", kwargs={"pk": vacancy.pk})).text
+    assert "2 Aufrufe, 0 Bewerbungsklicks</p>" in preview
+    # English has its own plural forms (entries in locale/en).
+    english = employer_client.get(reverse("listings:dashboard"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "2 views and 0 application clicks in total, at most 2 on one day." in english
+    VacancyDailyStat.objects.filter(vacancy=vacancy).update(views=1, apply_clicks=1)
+    english = employer_client.get(reverse("listings:dashboard"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "1 view and 1 application click in total, at most 1 on one day." in english
+
+
+def test_dates_follow_the_language(employer_client, member):
+    today = timezone.localdate()
+    vacancy = VacancyFactory(company=member.company, valid_through=today - datetime.timedelta(days=2))
+    VacancyDailyStat.objects.create(vacancy=vacancy, date=today, views=4000)
+    ends = today + datetime.timedelta(days=30)
+    renew = reverse("listings:vacancy_renew", kwargs={"pk": vacancy.pk})
+
+    english = employer_client.post(renew, follow=True, HTTP_ACCEPT_LANGUAGE="en").text
+    assert f"The vacancy is now online until {ends:%m/%d/%Y}." in english
+    assert f"<td>{ends:%m/%d/%Y}</td>" in english
+    preview = reverse("listings:vacancy_preview", kwargs={"pk": vacancy.pk})
+    assert f"Online until {ends:%m/%d/%Y}" in employer_client.get(preview, HTTP_ACCEPT_LANGUAGE="en").text
+    english = employer_client.get(reverse("listings:dashboard"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert f"<title>{today:%B} {today.day}: 4,000</title>" in english
+
+    german = employer_client.get(reverse("listings:dashboard"), HTTP_ACCEPT_LANGUAGE="de").text
+    assert f"<td>{ends:%d.%m.%Y}</td>" in german
+    assert f"vom {today - datetime.timedelta(days=29):%d.%m.%Y} bis {today:%d.%m.%Y}:" in german
+
+
+def test_employer_mails_are_in_the_language_they_are_written_in(
+    client, admin_client, member, django_capture_on_commit_callbacks
+):
+    data = {"company_name": "Stadtwerke Beispiel GmbH", "password1": PASSWORD, "password2": PASSWORD}
+    for language in ("de", "en"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("listings:signup"),
+                {**data, "email": f"{language}@stadtwerke-beispiel.de"},
+                HTTP_ACCEPT_LANGUAGE=language,
+            )
+        client.post(reverse("listings:logout"))
+    html = {message.to[0]: message.alternatives[0][0] for message in mail.outbox}
+    assert '<html lang="de">' in html["de@stadtwerke-beispiel.de"]
+    assert '<html lang="en">' in html["en@stadtwerke-beispiel.de"]
+
+    # The moderator works in English: the approval says so, with an English date.
+    vacancy = VacancyFactory(company=member.company, status=Vacancy.Status.REVIEW, published_at=None)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:listings_vacancy_changelist"),
+            {"action": "approve", "_selected_action": [vacancy.pk]},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    vacancy.refresh_from_db()
+    approved = mail.outbox[0]
+    ends = f"{vacancy.valid_through:%m/%d/%Y}"
+    assert f"has been approved and is online until {ends}:" in approved.body
+    assert '<html lang="en">' in approved.alternatives[0][0]
+    assert f"has been approved and is online until {ends}.</p>" in approved.alternatives[0][0]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "email/employer_invite.html",
+        "email/employer_verify.html",
+        "email/employer_vacancy_approved.html",
+        "email/employer_vacancy_rejected.html",
+        "email/alert_confirm.html",
+    ],
+)
+def test_every_html_mail_names_its_language(template):
+    vacancy = VacancyFactory.build(valid_through=timezone.localdate())
+    with translation.override("en"):
+        html = render_to_string(template, {"vacancy": vacancy, "company": vacancy.company, "days": 7})
+    assert '<html lang="en">' in html

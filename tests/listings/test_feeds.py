@@ -2,6 +2,7 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.test import Client
 
 from listings.models import Occupation, Vacancy
 from tests.factories import CompanyFactory, VacancyFactory
@@ -67,6 +68,14 @@ def test_item_html_is_sanitised(client):
     assert "<script" not in description
     assert "javascript:" not in description
     assert "3.500 € – 4.200 € pro Monat" in description
+
+
+def test_the_closing_date_is_written_the_way_of_the_language(client):
+    VacancyFactory(valid_through=datetime.date(2099, 12, 24))
+    _, items = rss_items(client, "/jobs/feed/rss/")
+    assert "Bewerbung bis 24. Dezember 2099" in items[0].findtext("description")
+    _, items = rss_items(Client(HTTP_ACCEPT_LANGUAGE="en"), "/jobs/feed/rss/")
+    assert "Apply by Dec. 24, 2099" in items[0].findtext("description")
 
 
 def test_atom_feed(client):

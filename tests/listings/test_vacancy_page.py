@@ -321,3 +321,15 @@ def test_a_vacancy_never_published_does_not_tell_its_title_by_a_redirect(client)
         assert "geheimer" not in response.text.lower()
     # (Asked with its real slug, the page echoes only the visitor's own URL.)
     assert client.get(draft.get_absolute_url()).status_code == 410
+
+
+def test_dates_are_written_the_way_of_the_language(client):
+    vacancy = VacancyFactory(
+        date_posted=datetime.date(2026, 11, 20), valid_through=datetime.date(2099, 12, 24)
+    )
+    german = text_of(client.get(vacancy.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de").text)
+    assert "Veröffentlicht am 20. November 2026" in german
+    assert "Bewerbung bis 24. Dezember 2099" in german
+    english = client.get(vacancy.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
+    assert '<time datetime="2026-11-20">Nov. 20, 2026</time>' in english
+    assert '<time datetime="2099-12-24">Dec. 24, 2099</time>' in english
