@@ -19,14 +19,13 @@ from django_ratelimit.exceptions import Ratelimited
 
 from listings.alerts import services
 from listings.alerts.forms import AlertSettingsForm, ManageRequestForm, SubscribeForm
+from listings.alerts.merkliste import MERKLISTE_MAX, MERKLISTE_SESSION_KEY, saved_ids
 from listings.models import JobAlert, Vacancy
 
 # Per address: enough to retry a typo, too few to flood someone's inbox.
 RATE_PER_ADDRESS = "5/h"
 # Per client (IP address): a shared office network subscribes now and then.
 RATE_PER_CLIENT = "30/h"
-MERKLISTE_SESSION_KEY = "merkliste"
-MERKLISTE_MAX = 100
 
 
 def _limited(request, *, group, email):
@@ -196,13 +195,8 @@ class ManageView(View):
 
 
 # -- Merkliste ---------------------------------------------------------------
-def _merkliste_ids(request):
-    ids = request.session.get(MERKLISTE_SESSION_KEY, [])
-    return [pk for pk in ids if isinstance(pk, int)] if isinstance(ids, list) else []
-
-
 def merkliste(request):
-    ids = _merkliste_ids(request)
+    ids = saved_ids(request)
     found = Vacancy.objects.for_lists().in_bulk(ids)
     vacancies = [found[pk] for pk in ids if pk in found]
     if len(vacancies) != len(ids):
@@ -216,7 +210,7 @@ class MerklisteToggleView(View):
     was (or to the Merkliste)."""
 
     def post(self, request, pk):
-        ids = _merkliste_ids(request)
+        ids = saved_ids(request)
         action = request.POST.get("action")
         if action == "add":
             vacancy = get_object_or_404(Vacancy.objects.live(), pk=pk)

@@ -41,10 +41,12 @@ def _shown_distance(vacancy):
 
 
 @register.simple_tag
-def vacancy_cards(vacancies, template_name, heading_level=2, new_since=None, distance=False):
+def vacancy_cards(vacancies, template_name, heading_level=2, new_since=None, distance=False, paired=False):
     """[card HTML] for `vacancies`, in order: kept ones from the cache (one
     round trip), the others rendered and kept (one more). `distance`: the
-    card template shows the vacancy's distance_km."""
+    card template shows the vacancy's distance_km. `paired`: [(vacancy,
+    card HTML)] instead, for what is added beside a card per visitor (the
+    Merken button, which a kept card cannot hold)."""
     vacancies = list(vacancies)
     if not vacancies:
         return []
@@ -53,8 +55,10 @@ def vacancy_cards(vacancies, template_name, heading_level=2, new_since=None, dis
         _key(prefix, vacancy.pk, _shown_distance(vacancy) if distance else "", _is_new(vacancy, new_since))
         for vacancy in vacancies
     ]
-    vacancies = dict(zip(keys, vacancies, strict=True))
-    return _cards(keys, cache.get_many(keys), vacancies, template_name, heading_level, new_since)
+    by_key = dict(zip(keys, vacancies, strict=True))
+    cards = _cards(keys, cache.get_many(keys), by_key, template_name, heading_level, new_since)
+    # Every key has its vacancy here, so no card is left out and the pairs line up.
+    return list(zip(vacancies, cards, strict=True)) if paired else cards
 
 
 def cards_by_id(ids, template_name, heading_level=2):

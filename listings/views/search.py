@@ -140,6 +140,10 @@ class VacancyListView(View):
         template = self.template_name
         if request.GET.get(PARTIAL_PARAMETER) == "results":
             template = f"{self.template_name}#results"
+            # A Merken click on swapped-in results comes back to the whole page.
+            page_query = request.GET.copy()
+            page_query.pop(PARTIAL_PARAMETER)
+            context["page_path"] = request.path + _url(page_query)
         return pagecache.cacheable(render(request, template, context))
 
 

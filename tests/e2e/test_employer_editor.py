@@ -156,7 +156,17 @@ def test_alert_pages_and_merkliste(new_page, axe, site_data):
     expect(star).to_have_count(1)
     star.click()
     expect(page.locator("form.star-form button")).to_contain_text("Gemerkt")
+    # From the search results: the card's button, which stands inside the
+    # filter form but submits a form of its own.
+    page.goto("/jobs/")
+    card = page.locator(".vacancy-list li").filter(has=page.locator("button.star-button:not(.starred)")).first
+    title = card.locator("h2 a").inner_text()
+    card.locator("button.star-button").click()
+    page.wait_for_url("**/jobs/")
+    starred = page.locator(".vacancy-list li").filter(has_text=title).locator("button.star-button")
+    expect(starred).to_contain_text("Gemerkt")
     page.goto("/merkliste/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text(vacancy.title)
+    expect(page.locator("main")).to_contain_text(title)
     axe(page, "Merkliste")

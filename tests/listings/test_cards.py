@@ -64,7 +64,8 @@ def test_the_card_says_new_only_while_the_vacancy_is_new(client):
     VacancyFactory(title="Frisch (m/w/d)")
     VacancyFactory(title="Älter (m/w/d)", published_at=timezone.now() - datetime.timedelta(days=5))
     page = client.get("/jobs/", {"where": "Hagen"}).text
-    fresh, older = page.split("Älter (m/w/d)")
+    # The card's heading (the title comes again in its Merken button's label).
+    fresh, older = page.split(">Älter (m/w/d)</a>")
     assert fresh.count('class="badge badge-ok"') == 1
     assert "badge" not in older.split("</article>")[0]
 

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -110,40 +109,53 @@ def test_empty_list(client):
     assert "Ihre Merkliste ist leer." in html
 
 
-def test_star_button_include(rf):
+def render_tag(tag, request, **context):
+    from django.template import Context, Template
+
+    return Template("{% load merkliste %}" + tag).render(Context({"request": request, **context}))
+
+
+def test_star_button(rf):
     vacancy = VacancyFactory(title="Elektriker (m/w/d)")
     request = rf.get("/jobs/")
     from django.contrib.sessions.backends.cache import SessionStore
 
     request.session = SessionStore()
-    html = render_to_string("listings/alerts/star_button.html", {"vacancy": vacancy}, request=request)
-    assert f'action="/merkliste/{vacancy.pk}/"' in html
+    html = render_tag("{% star_button vacancy %}", request, vacancy=vacancy)
+    assert f'<form method="post" action="/merkliste/{vacancy.pk}/" class="star-form">' in html
     assert 'name="action" value="add"' in html
+    assert 'name="next" value="/jobs/"' in html
+    assert "☆ Merken" in html
     assert "„Elektriker (m/w/d)“ auf die Merkliste setzen" in html
     assert 'name="csrfmiddlewaretoken"' in html
+    request = rf.get("/jobs/")
+    request.session = SessionStore()
     request.session["merkliste"] = [vacancy.pk]
-    html = render_to_string("listings/alerts/star_button.html", {"vacancy": vacancy}, request=request)
+    html = render_tag("{% star_button vacancy %}", request, vacancy=vacancy)
     assert 'name="action" value="remove"' in html
+    assert "★ Gemerkt" in html
+    assert "„Elektriker (m/w/d)“ von der Merkliste entfernen" in html
 
 
 def test_detached_star_button_for_use_inside_another_form(rf):
     # An id of four digits: the German thousands separator must not get
     # into ids ("merkliste-1.236" would tie the button to no form).
-    vacancy = VacancyFactory(pk=1236, title="Elektriker (m/w/d)")
+    vacancy = VacancyFactory(pk=1236, title="Elektriker <m/w/d>")
     request = rf.get("/jobs/?q=Elektriker")
     from django.contrib.sessions.backends.cache import SessionStore
 
     request.session = SessionStore()
-    button = render_to_string(
-        "listings/alerts/star_button.html", {"vacancy": vacancy, "detached": True}, request=request
-    )
+    button = render_tag("{% star_button vacancy detached=True %}", request, vacancy=vacancy)
     assert "<form" not in button
     assert f'form="merkliste-{vacancy.pk}"' in button
-    forms = render_to_string("listings/alerts/star_forms.html", {"vacancies": [vacancy]}, request=request)
+    assert "„Elektriker &lt;m/w/d&gt;“ auf die Merkliste setzen" in button
+    forms = render_tag("{% star_forms vacancies %}", request, vacancies=[vacancy])
     assert f'id="merkliste-{vacancy.pk}"' in forms
     assert f'action="/merkliste/{vacancy.pk}/"' in forms
     assert 'name="action" value="add"' in forms
     assert 'name="next" value="/jobs/?q=Elektriker"' in forms
+    forms = render_tag("{% star_forms vacancies back %}", request, vacancies=[vacancy], back="/jobs/?q=a&b=c")
+    assert 'name="next" value="/jobs/?q=a&amp;b=c"' in forms
 
 
 def test_a_vacancy_page_can_be_starred_and_unstarred(client):
@@ -165,3 +177,39 @@ def test_a_vacancy_page_can_be_starred_and_unstarred(client):
     toggle(client, vacancy, "remove", next=url)
     html = client.get(url).content.decode()
     assert 'name="action" value="add"' in html and "☆ Merken" in html
+
+
+def test_search_results_can_be_starred_without_nesting_forms(client):
+    import re
+
+    first = VacancyFactory(title="Elektriker (m/w/d) Netzbetrieb")
+    second = VacancyFactory(title="Elektriker (m/w/d) Gebäudetechnik")
+    url = "/jobs/?q=Elektriker"
+    html = client.get(url).content.decode()
+    # Each card carries a button that submits a form of its own, and every
+    # such form stands outside the filter form.
+    filter_form = html.split('<form class="filter-form"', 1)[1].split("</form>", 1)[0]
+    for vacancy in (first, second):
+        assert f'form="merkliste-{vacancy.pk}">☆ Merken' in filter_form
+        assert f'id="merkliste-{vacancy.pk}"' not in filter_form
+        assert (
+            f'<form method="post" action="/merkliste/{vacancy.pk}/" id="merkliste-{vacancy.pk}" hidden>'
+            in html
+        )
+    assert re.findall(r'name="next" value="([^"]*)"', html) == ["/jobs/?q=Elektriker"] * 2
+
+    response = toggle(client, second, "add", next=url)
+    assert response["Location"] == url
+    html = client.get(url).content.decode()
+    assert f'form="merkliste-{second.pk}">★ Gemerkt' in html
+    assert f'form="merkliste-{first.pk}">☆ Merken' in html
+    form = html.split(f'id="merkliste-{second.pk}"', 1)[1].split("</form>", 1)[0]
+    assert 'name="action" value="remove"' in form
+    assert second.title in listing(client.get(reverse("listings:merkliste")))
+
+
+def test_swapped_in_results_star_back_to_the_whole_page(client):
+    VacancyFactory(title="Elektriker (m/w/d) Netzbetrieb")
+    html = client.get("/jobs/?q=Elektriker&type=full&partial=results").content.decode()
+    assert "<h1>" not in html  # the partial, not the page
+    assert 'name="next" value="/jobs/?q=Elektriker&amp;type=full"' in html
