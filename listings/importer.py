@@ -191,10 +191,14 @@ def _amount(value, key):
         amount = Decimal(str(value))
     except InvalidOperation as exc:
         raise RecordError(gettext("„%(field)s“ muss eine Zahl sein.") % {"field": field}) from exc
+    # Checked after rounding to cents: 99,999,999.999 rounds to a number
+    # the column cannot hold (10 digits), which failed the whole import.
+    if amount.is_finite() and amount.adjusted() < 9:
+        amount = amount.quantize(Decimal("0.01"))
     if not amount.is_finite() or amount < 0 or amount >= Decimal("100000000"):
         message = gettext("„%(field)s“ liegt außerhalb des erlaubten Bereichs.")
         raise RecordError(message % {"field": field})
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 class RecordValidator:

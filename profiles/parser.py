@@ -169,21 +169,28 @@ def _plausible(value, period):
 
 
 MINUS_SIGNS = ("-", "\u2212")
-RANGE_END_RE = re.compile(r"(?:\d|€|\beur|\beuro)$", re.IGNORECASE)
 
 
 def _minus_sign_at(sentence, start):
     """Where the minus sign of the amount at `start` begins ("-2.500 €",
-    "minus 2.500 €"), or None. A dash right after an amount joins a range
-    instead ("3.000 € - 3.500 €")."""
-    before = sentence[:start].rstrip()
-    if before.endswith(MINUS_SIGNS):
-        sign = len(before) - 1
-    elif before.casefold().endswith("minus") and not before[-6:-5].isalpha():
-        sign = len(before) - 5
-    else:
-        return None
-    return None if RANGE_END_RE.search(sentence[:sign].rstrip()) else sign
+    "minus 2.500 €"), or None. The sign must touch the number: with a space
+    after it, a hyphen is a dash ("Einsteiger - 2.800 €"), and right after a
+    word, a digit or a bracket it joins two things ("3.000-3.500 €")."""
+    if start and sentence[start - 1] in MINUS_SIGNS:
+        before = sentence[start - 2 : start - 1]
+        return start - 1 if not before or not (before.isalnum() or before in ")]€") else None
+    words = sentence[:start].rstrip()
+    if words.casefold().endswith("minus") and not words[-6:-5].isalpha():
+        return len(words) - 5
+    return None
+
+
+def _reversed_range(match):
+    """A range written larger first ("4.200 € bis 3.500 €"). Two amounts
+    joined by a bare "und" are two figures, not a range ("3.500 € und
+    2.800 € gibt es für Aushilfen"); only "zwischen … und …" makes one."""
+    joint = match.string[match.end(1) : match.start(2)]
+    return match.group(0).lower().startswith("zwischen") or not re.search(r"\bund\b", joint, re.I)
 
 
 CLAUSE_BREAK_RE = re.compile(r"[,;:()]| – | — ")
@@ -236,7 +243,9 @@ def extract_salaries(text):
                 # of the pen. It is reported, and its parts must not come
                 # back as single figures through the patterns after this one.
                 problem = ""
-                if low is not None and high is not None and low > high:
+                if pattern is RANGE_RE and low > high:
+                    if not _reversed_range(match):
+                        continue  # two figures: the single patterns take each
                     problem = _("Untergrenze über der Obergrenze")
                 elif (sign := _minus_sign_at(sentence, match.start(1))) is not None:
                     problem = _("negativer Betrag")
@@ -297,25 +306,22 @@ def parse_profile(text):
             _("Zeile 1 hat nicht die Form „<Beruf> Jobs und Stellenangebote in <Ort>“: „%(line)s“")
             % {"line": _shortened(lines[0])}
         )
-    kicker_match = KICKER_RE.match(lines[1])
-    if not kicker_match:
+    if not KICKER_RE.match(lines[1]):
         raise ProfileFormatError(
             _("Zeile 2 hat nicht die Form „Beruf <Beruf> in <Ort>“: „%(line)s“")
             % {"line": _shortened(lines[1])}
         )
     # The kicker is printed above the headline: it must not name another
-    # job or place than the title the page is filed under.
-    if [normalize_key(kicker_match[k]) for k in ("occupation", "city")] != [
-        normalize_key(title_match[k]) for k in ("occupation", "city")
-    ]:
+    # job or place than the title the page is filed under. The whole line is
+    # compared, not the kicker's parts: "Beruf Fachkraft in der Pflege in
+    # Hagen" cannot be split at the right "in" on its own.
+    expected = f"Beruf {title_match['occupation']} in {title_match['city']}"
+    if normalize_key(lines[1]) != normalize_key(expected):
         raise ProfileFormatError(
             _(
                 "Die Dachzeile „%(kicker)s“ nennt nicht denselben Beruf und Ort wie der Titel („%(expected)s“)."
             )
-            % {
-                "kicker": _shortened(lines[1]),
-                "expected": f"Beruf {title_match['occupation']} in {title_match['city']}",
-            }
+            % {"kicker": _shortened(lines[1]), "expected": expected}
         )
     profile = ParsedProfile(
         title=lines[0],

@@ -69,6 +69,16 @@ def params_for(query):
     return params
 
 
+def labelled(alerts):
+    """`alerts`, each with `shown_label`: its name in the active language.
+    The stored label is made once in German, for mails and the admin;
+    pages work the name out again from the search, so that an English page
+    does not say "Vollzeit, ab 3.000 € im Monat"."""
+    for alert in alerts:
+        alert.shown_label = describe_search(params_for(alert.query))
+    return alerts
+
+
 def describe_search(params):
     """A short name for a search, e.g. „Pflege“ in Hagen. It quotes the
     keyword itself, so mails and pages show it as it is, without quotes of

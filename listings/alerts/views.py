@@ -99,6 +99,7 @@ class ConfirmView(View):
         alert = services.alert_for_confirm_token(token)
         if alert is None:
             return _invalid_link(request)
+        services.labelled([alert])
         return render(request, "listings/alerts/confirm.html", {"alert": alert, "confirmed": False})
 
     def post(self, request, token):
@@ -106,6 +107,7 @@ class ConfirmView(View):
         if alert is None:
             return _invalid_link(request)
         services.confirm(alert=alert)
+        services.labelled([alert])
         context = {"alert": alert, "confirmed": True, "manage_url": services.manage_url(alert.email)}
         return render(request, "listings/alerts/confirm.html", context)
 
@@ -120,7 +122,8 @@ class UnsubscribeView(View):
         alerts = services.unsubscribe_target(token)
         if alerts is None:
             return _invalid_link(request)
-        return render(request, "listings/alerts/unsubscribe.html", {"alerts": list(alerts), "done": False})
+        alerts = services.labelled(list(alerts))
+        return render(request, "listings/alerts/unsubscribe.html", {"alerts": alerts, "done": False})
 
     def post(self, request, token):
         alerts = services.unsubscribe_target(token)
@@ -185,7 +188,8 @@ class ManageView(View):
 
     def _render(self, request, email, invalid=None, status=200):
         rows = []
-        for alert in JobAlert.objects.filter(email=email).order_by("created_at", "pk"):
+        alerts = services.labelled(list(JobAlert.objects.filter(email=email).order_by("created_at", "pk")))
+        for alert in alerts:
             form = invalid if invalid is not None and invalid.instance.pk == alert.pk else None
             form = form or AlertSettingsForm(instance=alert, prefix=f"alert-{alert.pk}")
             query = alert.query

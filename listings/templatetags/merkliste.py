@@ -30,10 +30,11 @@ def _for_request(request):
         texts = {
             True: (
                 "star-button starred",
-                "★ " + escape(_("Gemerkt")),
+                "★",
+                escape(_("Gemerkt")),
                 _("„%(title)s“ von der Merkliste entfernen"),
             ),
-            False: ("star-button", "☆ " + escape(_("Merken")), _("„%(title)s“ auf die Merkliste setzen")),
+            False: ("star-button", "☆", escape(_("Merken")), _("„%(title)s“ auf die Merkliste setzen")),
         }
         request._merkliste_buttons = (
             frozenset(saved_ids(request)),
@@ -45,10 +46,11 @@ def _for_request(request):
 
 def _button(vacancy, starred, detached, texts):
     form = f' form="merkliste-{int(vacancy.pk)}"' if detached else ""
-    css, label, hidden = texts[starred]
+    css, icon, label, hidden = texts[starred]
     hidden = escape(hidden % {"title": vacancy.title})
+    # The star is decoration: screen readers would read it out ("weißer Stern").
     return (
-        f'<button type="submit" class="{css}"{form}>{label}'
+        f'<button type="submit" class="{css}"{form}><span aria-hidden="true">{icon}</span> {label}'
         f'<span class="visually-hidden"> – {hidden}</span></button>'
     )
 
@@ -89,10 +91,12 @@ def star_forms(context, vacancies, next_url=""):
     starred_ids, _texts, action = _for_request(request)
     next_url = escape(next_url or request.get_full_path())
     token = escape(get_token(request))
+    # Back to the card itself ("#stelle-<id>", the id of the search card's
+    # list item): a reload at the top would lose the visitor's place.
     return mark_safe(  # noqa: S308 (built from escaped parts above)
         "\n".join(
             f'<form method="post" action="{action(vacancy.pk)}" id="merkliste-{int(vacancy.pk)}" hidden>'
-            f"{_fields(vacancy.pk in starred_ids, next_url, token)}</form>"
+            f"{_fields(vacancy.pk in starred_ids, f'{next_url}#stelle-{int(vacancy.pk)}', token)}</form>"
             for vacancy in vacancies
         )
     )

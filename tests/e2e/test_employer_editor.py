@@ -162,7 +162,7 @@ def test_alert_pages_and_merkliste(new_page, axe, site_data):
     card = page.locator(".vacancy-list li").filter(has=page.locator("button.star-button:not(.starred)")).first
     title = card.locator("h2 a").inner_text()
     card.locator("button.star-button").click()
-    page.wait_for_url("**/jobs/")
+    page.wait_for_url("**/jobs/#stelle-*")
     starred = page.locator(".vacancy-list li").filter(has_text=title).locator("button.star-button")
     expect(starred).to_contain_text("Gemerkt")
     page.goto("/merkliste/")

@@ -542,3 +542,15 @@ def test_a_digest_names_an_alert_without_a_label(client, django_capture_on_commi
     digest = mail.outbox[0]
     assert digest.subject == "1 neuer Job: „Projektkoordinator“ in ganz Deutschland"
     assert digest.body.startswith("1 neuer Job: „Projektkoordinator“ in ganz Deutschland\n")
+
+
+def test_pages_name_an_alert_in_the_visitors_language(client, django_capture_on_commit_callbacks):
+    subscribe(client, django_capture_on_commit_callbacks, query="type=full_time&min_salary=3000")
+    alert = JobAlert.objects.get()
+    # Stored once in German, for the mails and the admin.
+    assert alert.label == "Vollzeit, ab 3.000 € im Monat"
+    path = link_to(mail.outbox[-1], "/jobalarm/bestaetigen/")
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Activate the job alert for <strong>Full-time, from 3,000 € a month</strong>" in english
+    german = client.get(path, HTTP_ACCEPT_LANGUAGE="de").text
+    assert "Jobalarm für <strong>Vollzeit, ab 3.000 € im Monat</strong>" in german

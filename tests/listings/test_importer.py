@@ -353,6 +353,7 @@ def test_command_speaks_the_default_language_and_english_when_active(tmp_path):
         return out.getvalue(), err.getvalue()
 
     # No language active, as in a shell: the default language, German.
+    translation.deactivate()
     out, err = run()
     assert re.match(r"\r2/2 Datensätze, [\d.]+/s, noch 0 s {3}\n", out)
     assert re.search(r"^1 neu, 0 aktualisiert, 0 unverändert, 1 abgelehnt \(\d+,\d s\)\.$", out, re.M)
@@ -363,3 +364,12 @@ def test_command_speaks_the_default_language_and_english_when_active(tmp_path):
     assert re.match(r"\r2/2 records, [\d,]+/s, 0 s left {3}\n", out)
     assert re.search(r"^0 new, 0 updated, 1 unchanged, 1 rejected \(\d+\.\d s\)\.$", out, re.M)
     assert err == "Rejected Line 2: Unknown place: “Nirgendwo”.\n"
+
+
+@pytest.mark.parametrize("amount", ["99999999.999", 99999999.999, "99999999.995", "1e30"])
+def test_an_amount_that_rounds_past_the_column_is_a_rejection(client, amount):
+    bad = record(external_id="BIG", salary={"max": amount, "period": "year"})
+    report = import_vacancies(jsonl(record(), bad), publish=True)
+    assert report.rejected == [("Zeile 2", "„salary.max“ liegt außerhalb des erlaubten Bereichs.")]
+    assert report.created == 1
+    assert client.get("/jobs/").status_code == 200

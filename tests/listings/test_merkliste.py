@@ -12,6 +12,9 @@ from tests.factories import VacancyFactory
 
 pytestmark = pytest.mark.django_db
 
+STARRED = '<span aria-hidden="true">★</span> Gemerkt'
+UNSTARRED = '<span aria-hidden="true">☆</span> Merken'
+
 
 def listing(response):
     """The page below its heading (flash messages stand above it)."""
@@ -40,7 +43,7 @@ def test_add_list_and_remove(client):
         "Erzieher (m/w/d) Kita Sonnenschein"
     )
     assert "Diese Stelle ist nicht mehr verfügbar." not in html
-    assert html.count("★ Gemerkt") == 2
+    assert html.count(STARRED) == 2
 
     response = toggle(client, first, "remove")
     assert response["Location"] == reverse("listings:merkliste")
@@ -79,7 +82,7 @@ def test_list_page_query_count(client, django_assert_max_num_queries):
     # Session, then one query for all vacancies with company and city.
     with django_assert_max_num_queries(2):
         page = client.get(reverse("listings:merkliste"))
-    assert page.content.decode().count("★ Gemerkt") == 5
+    assert page.content.decode().count(STARRED) == 5
 
 
 def test_bad_requests(client):
@@ -125,7 +128,7 @@ def test_star_button(rf):
     assert f'<form method="post" action="/merkliste/{vacancy.pk}/" class="star-form">' in html
     assert 'name="action" value="add"' in html
     assert 'name="next" value="/jobs/"' in html
-    assert "☆ Merken" in html
+    assert UNSTARRED in html
     assert "„Elektriker (m/w/d)“ auf die Merkliste setzen" in html
     assert 'name="csrfmiddlewaretoken"' in html
     request = rf.get("/jobs/")
@@ -133,7 +136,7 @@ def test_star_button(rf):
     request.session["merkliste"] = [vacancy.pk]
     html = render_tag("{% star_button vacancy %}", request, vacancy=vacancy)
     assert 'name="action" value="remove"' in html
-    assert "★ Gemerkt" in html
+    assert STARRED in html
     assert "„Elektriker (m/w/d)“ von der Merkliste entfernen" in html
 
 
@@ -153,9 +156,9 @@ def test_detached_star_button_for_use_inside_another_form(rf):
     assert f'id="merkliste-{vacancy.pk}"' in forms
     assert f'action="/merkliste/{vacancy.pk}/"' in forms
     assert 'name="action" value="add"' in forms
-    assert 'name="next" value="/jobs/?q=Elektriker"' in forms
+    assert 'name="next" value="/jobs/?q=Elektriker#stelle-1236"' in forms
     forms = render_tag("{% star_forms vacancies back %}", request, vacancies=[vacancy], back="/jobs/?q=a&b=c")
-    assert 'name="next" value="/jobs/?q=a&amp;b=c"' in forms
+    assert 'name="next" value="/jobs/?q=a&amp;b=c#stelle-1236"' in forms
 
 
 def test_a_vacancy_page_can_be_starred_and_unstarred(client):
@@ -165,18 +168,18 @@ def test_a_vacancy_page_can_be_starred_and_unstarred(client):
     # A first visitor (no session: the page may come from the page cache).
     html = client.get(url).content.decode()
     assert action in html
-    assert 'name="action" value="add"' in html and "☆ Merken" in html
+    assert 'name="action" value="add"' in html and UNSTARRED in html
     assert client.get(url).content.decode().count(action) == 1  # the cached answer too
 
     response = toggle(client, vacancy, "add", next=url)
     assert response["Location"] == url
     html = client.get(url).content.decode()
-    assert 'name="action" value="remove"' in html and "★ Gemerkt" in html
+    assert 'name="action" value="remove"' in html and STARRED in html
     assert vacancy.title in listing(client.get(reverse("listings:merkliste")))
 
     toggle(client, vacancy, "remove", next=url)
     html = client.get(url).content.decode()
-    assert 'name="action" value="add"' in html and "☆ Merken" in html
+    assert 'name="action" value="add"' in html and UNSTARRED in html
 
 
 def test_search_results_can_be_starred_without_nesting_forms(client):
@@ -190,19 +193,24 @@ def test_search_results_can_be_starred_without_nesting_forms(client):
     # such form stands outside the filter form.
     filter_form = html.split('<form class="filter-form"', 1)[1].split("</form>", 1)[0]
     for vacancy in (first, second):
-        assert f'form="merkliste-{vacancy.pk}">☆ Merken' in filter_form
+        assert f'form="merkliste-{vacancy.pk}">{UNSTARRED}' in filter_form
         assert f'id="merkliste-{vacancy.pk}"' not in filter_form
         assert (
             f'<form method="post" action="/merkliste/{vacancy.pk}/" id="merkliste-{vacancy.pk}" hidden>'
             in html
         )
-    assert re.findall(r'name="next" value="([^"]*)"', html) == ["/jobs/?q=Elektriker"] * 2
+    # A click comes back to the card itself, not to the top of the page.
+    assert sorted(re.findall(r'name="next" value="([^"]*)"', html)) == sorted(
+        f"/jobs/?q=Elektriker#stelle-{vacancy.pk}" for vacancy in (first, second)
+    )
+    for vacancy in (first, second):
+        assert f'<li class="card-with-star" id="stelle-{vacancy.pk}">' in html
 
-    response = toggle(client, second, "add", next=url)
-    assert response["Location"] == url
+    response = toggle(client, second, "add", next=f"{url}#stelle-{second.pk}")
+    assert response["Location"] == f"{url}#stelle-{second.pk}"
     html = client.get(url).content.decode()
-    assert f'form="merkliste-{second.pk}">★ Gemerkt' in html
-    assert f'form="merkliste-{first.pk}">☆ Merken' in html
+    assert f'form="merkliste-{second.pk}">{STARRED}' in html
+    assert f'form="merkliste-{first.pk}">{UNSTARRED}' in html
     form = html.split(f'id="merkliste-{second.pk}"', 1)[1].split("</form>", 1)[0]
     assert 'name="action" value="remove"' in form
     assert second.title in listing(client.get(reverse("listings:merkliste")))
@@ -212,4 +220,5 @@ def test_swapped_in_results_star_back_to_the_whole_page(client):
     VacancyFactory(title="Elektriker (m/w/d) Netzbetrieb")
     html = client.get("/jobs/?q=Elektriker&type=full&partial=results").content.decode()
     assert "<h1>" not in html  # the partial, not the page
-    assert 'name="next" value="/jobs/?q=Elektriker&amp;type=full"' in html
+    vacancy = Vacancy.objects.get()
+    assert f'name="next" value="/jobs/?q=Elektriker&amp;type=full#stelle-{vacancy.pk}"' in html

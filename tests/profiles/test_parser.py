@@ -156,6 +156,39 @@ def test_a_dash_between_two_amounts_is_a_range_not_a_minus(sentence):
     assert figures(sentence) == [("entry", 3000, 3500, "month")]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A hyphen with a space after it is a dash, not a minus.
+        ("Für Einsteiger gibt es eine klare Antwort - 2.800 € im Monat.", [("entry", 2800, 2800)]),
+        (
+            "Einsteiger - 2.800 €, Berufserfahrene - 3.400 €.",
+            [("entry", 2800, 2800), ("experienced", 3400, 3400)],
+        ),
+        ("Einsteiger: 2.800 € brutto - 3.400 € brutto.", [("entry", 2800, 2800), ("entry", 3400, 3400)]),
+        # Two figures joined by "und", the larger first: no range at all.
+        (
+            "Einsteiger bekommen 3.500 € und 2.800 € gibt es für Aushilfen.",
+            [("entry", 3500, 3500), ("entry", 2800, 2800)],
+        ),
+    ],
+)
+def test_dashes_and_two_figures_are_no_slips(sentence, expected):
+    assert [(f.level, f.min_amount, f.max_amount, f.ignored) for f in extract_salaries(sentence)] == [
+        (*e, "") for e in expected
+    ]
+
+
+@pytest.mark.parametrize("occupation", ["Fachkraft in der Pflege", "Ärztin in Weiterbildung"])
+def test_a_kicker_repeating_a_job_with_in_in_its_name_is_accepted(occupation):
+    text = (
+        f"{occupation} Jobs und Stellenangebote in Hagen\nBeruf {occupation} in Hagen\n"
+        "Überschrift\nVorspann.\nAlltag\nEinsteiger bekommen 3.000 € bis 3.400 €.\n"
+    )
+    parsed = parse_profile(text)
+    assert (parsed.occupation_name, parsed.city_name) == (occupation, "Hagen")
+
+
 def test_money_that_is_not_pay_is_reported_as_ignored():
     [figure] = extract_salaries("Dazu kommt ein Zuschlag von 1.500 €.")
     assert figure.ignored == "Zuschlag"
