@@ -9,7 +9,7 @@ from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jobsite.text import german_slugify
@@ -173,10 +173,17 @@ def company_recipients(company):
 
 
 def notify_moderation_result(vacancy):
-    """Mail the employer after approval or rejection (called by the model)."""
+    """Mail the employer after approval or rejection (called by the model).
+    Written in the site's language: the moderator's browser says nothing
+    about the employer's, and employers keep no language of their own."""
     recipients = company_recipients(vacancy.company)
     if not recipients:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        _notify_moderation_result(vacancy, recipients)
+
+
+def _notify_moderation_result(vacancy, recipients):
     approved = vacancy.status == Vacancy.Status.PUBLISHED
     if approved:
         subject = _("Ihre Stelle „%(title)s“ ist online") % {"title": vacancy.title}

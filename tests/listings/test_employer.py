@@ -675,7 +675,8 @@ def test_employer_mails_are_in_the_language_they_are_written_in(
     assert '<html lang="de">' in html["de@stadtwerke-beispiel.de"]
     assert '<html lang="en">' in html["en@stadtwerke-beispiel.de"]
 
-    # The moderator works in English: the approval says so, with an English date.
+    # The moderator works in English, but the employer's language is not
+    # theirs to choose: the approval is written in the site's language.
     vacancy = VacancyFactory(company=member.company, status=Vacancy.Status.REVIEW, published_at=None)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -686,10 +687,9 @@ def test_employer_mails_are_in_the_language_they_are_written_in(
         )
     vacancy.refresh_from_db()
     approved = mail.outbox[0]
-    ends = f"{vacancy.valid_through:%m/%d/%Y}"
-    assert f"has been approved and is online until {ends}:" in approved.body
-    assert '<html lang="en">' in approved.alternatives[0][0]
-    assert f"has been approved and is online until {ends}.</p>" in approved.alternatives[0][0]
+    assert approved.subject == f"Ihre Stelle „{vacancy.title}“ ist online"
+    assert '<html lang="de">' in approved.alternatives[0][0]
+    assert f"{vacancy.valid_through:%d.%m.%Y}" in approved.body
 
 
 @pytest.mark.parametrize(
