@@ -117,3 +117,37 @@ def test_overdue_and_ended_complement_live():
     assert set(Vacancy.objects.live()) == {live}
     assert set(Vacancy.objects.overdue()) == {overdue}
     assert set(Vacancy.objects.ended()) == {overdue, expired}
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "period", "german", "english"),
+    [
+        ("3100", "3600", "month", "3.100 € – 3.600 € pro Monat", "3,100 € – 3,600 € per month"),
+        ("2800.50", None, "month", "ab 2.800,50 € pro Monat", "from 2,800.50 € per month"),
+        (None, "1234567.89", "year", "bis 1.234.567,89 € pro Jahr", "up to 1,234,567.89 € per year"),
+        ("14", "14", "hour", "14 € pro Stunde", "14 € per hour"),
+    ],
+)
+def test_salary_text_in_each_language(low, high, period, german, english):
+    from django.utils import translation
+
+    vacancy = Vacancy(
+        salary_min=Decimal(low) if low else None,
+        salary_max=Decimal(high) if high else None,
+        salary_period=period,
+    )
+    with translation.override("de"):
+        assert vacancy.salary_text == german
+    with translation.override("en"):
+        assert vacancy.salary_text == english
+
+
+def test_facet_counts_are_grouped_only_when_they_need_it():
+    from django.utils import translation
+
+    from listings.views.search import _count_text
+
+    with translation.override("de"):
+        assert [_count_text(n) for n in (0, 999, 1000, 12345)] == ["0", "999", "1.000", "12.345"]
+    with translation.override("en"):
+        assert _count_text(12345) == "12,345"
