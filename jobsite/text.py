@@ -39,3 +39,10 @@ def strip_control_chars(value):
     if not value:
         return value
     return _CONTROL.sub("", value)
+
+
+def shortened(value, limit):
+    """Text from outside as a message quotes it: on one line, without control
+    characters (a command prints to a terminal), cut to `limit` with "…"."""
+    text = " ".join(strip_control_chars(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

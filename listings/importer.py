@@ -24,7 +24,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from psycopg import sql
 
 from jobsite.dbthreads import use_database_of
-from jobsite.text import german_slugify, strip_control_chars
+from jobsite.text import german_slugify, shortened, strip_control_chars
 from listings import freshness
 from listings.models import City, Company, Vacancy
 from listings.models.vacancies import berlin_today
@@ -77,13 +77,6 @@ def _quoted(value):
 def _one_of(values):
     """Allowed values as text for people: „full“, „hybrid“, „none“."""
     return ", ".join(_quoted(value) for value in sorted(values))
-
-
-def _shown(value, limit=30):
-    """A bad value from the file as a message shows it: on one line, without
-    control characters (the command prints to a terminal), cut to `limit`."""
-    text = " ".join(strip_control_chars(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -178,7 +171,7 @@ def _date(record, key, default=None):
         return datetime.date.fromisoformat(value[:10])
     except ValueError as exc:
         message = gettext("„%(field)s“ ist kein gültiges Datum (JJJJ-MM-TT): %(value)s")
-        raise RecordError(message % {"field": key, "value": _quoted(_shown(value, 20))}) from exc
+        raise RecordError(message % {"field": key, "value": _quoted(shortened(value, 20))}) from exc
 
 
 def _amount(value, key):
@@ -303,7 +296,7 @@ class RecordValidator:
         unknown = [t for t in types if t not in Vacancy.EMPLOYMENT_TYPES]
         if unknown:
             message = gettext("Unbekannte Arbeitszeit in „employment_types“: %(value)s.")
-            raise RecordError(message % {"value": _quoted(_shown(unknown[0]))})
+            raise RecordError(message % {"value": _quoted(shortened(unknown[0], 30))})
         for code in Vacancy.EMPLOYMENT_TYPES:
             values[code] = code in types
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from jobsite.text import normalize_key, strip_control_chars
+from jobsite.text import normalize_key, shortened, strip_control_chars
 from profiles.salary import PLAUSIBLE_PAY
 
 TITLE_RE = re.compile(r"^(?P<occupation>.+?)\s+Jobs und Stellenangebote in\s+(?P<city>.+?)\s*$")
@@ -287,10 +287,6 @@ def salary_bands_from(paragraphs):
     return bands, unplaced, ignored
 
 
-def _shortened(line):
-    return line if len(line) <= 80 else line[:79] + "…"
-
-
 def parse_profile(text):
     # A byte order mark from an editor would otherwise become part of the title.
     text = text.removeprefix("\ufeff")
@@ -304,12 +300,12 @@ def parse_profile(text):
     if not title_match:
         raise ProfileFormatError(
             _("Zeile 1 hat nicht die Form „<Beruf> Jobs und Stellenangebote in <Ort>“: „%(line)s“")
-            % {"line": _shortened(lines[0])}
+            % {"line": shortened(lines[0], 80)}
         )
     if not KICKER_RE.match(lines[1]):
         raise ProfileFormatError(
             _("Zeile 2 hat nicht die Form „Beruf <Beruf> in <Ort>“: „%(line)s“")
-            % {"line": _shortened(lines[1])}
+            % {"line": shortened(lines[1], 80)}
         )
     # The kicker is printed above the headline: it must not name another
     # job or place than the title the page is filed under. The whole line is
@@ -321,7 +317,7 @@ def parse_profile(text):
             _(
                 "Die Dachzeile „%(kicker)s“ nennt nicht denselben Beruf und Ort wie der Titel („%(expected)s“)."
             )
-            % {"kicker": _shortened(lines[1]), "expected": expected}
+            % {"kicker": shortened(lines[1], 80), "expected": expected}
         )
     profile = ParsedProfile(
         title=lines[0],

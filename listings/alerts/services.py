@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from jobsite.text import strip_control_chars
 from listings.filters import filter_labels, params_from_querydict
-from listings.models import JobAlert
+from listings.models import Company, JobAlert, Occupation
 from listings.search import PageOutOfRange, search
 from listings.tasks import build_email, enqueue_email_on_commit
 
@@ -74,12 +74,21 @@ def labelled(alerts):
     The stored label is made once in German, for mails and the admin;
     pages work the name out again from the search, so that an English page
     does not say "Vollzeit, ab 3.000 € im Monat"."""
-    for alert in alerts:
-        alert.shown_label = describe_search(params_for(alert.query))
+    searches = [(alert, params_for(alert.query)) for alert in alerts]
+    # The names of the occupations and companies the alerts filter by, in
+    # one query each, not one per alert.
+    names = {}
+    for name, model in (("occupation", Occupation), ("company", Company)):
+        slugs = {getattr(params, name) for _alert, params in searches} - {""}
+        if slugs:
+            found = model.objects.filter(slug__in=slugs).values_list("slug", "name")
+            names.update(((name, slug), label) for slug, label in found)
+    for alert, params in searches:
+        alert.shown_label = describe_search(params, names)
     return alerts
 
 
-def describe_search(params):
+def describe_search(params, names=None):
     """A short name for a search, e.g. „Pflege“ in Hagen. It quotes the
     keyword itself, so mails and pages show it as it is, without quotes of
     their own. A search by filters alone is named by its filters, in the
@@ -93,7 +102,7 @@ def describe_search(params):
         return _("„%(q)s“ in ganz Deutschland") % {"q": params.q}
     if where:
         return _("Alle Jobs in %(where)s") % {"where": where}
-    filters = [label for _name, _value, label in filter_labels(params)]
+    filters = [label for _name, _value, label in filter_labels(params, names)]
     if filters:
         return ", ".join(filters)
     return _("Alle neuen Jobs")

@@ -554,3 +554,23 @@ def test_pages_name_an_alert_in_the_visitors_language(client, django_capture_on_
     assert "Activate the job alert for <strong>Full-time, from 3,000 € a month</strong>" in english
     german = client.get(path, HTTP_ACCEPT_LANGUAGE="de").text
     assert "Jobalarm für <strong>Vollzeit, ab 3.000 € im Monat</strong>" in german
+
+
+def test_alert_names_for_pages_read_occupations_and_companies_once(django_assert_num_queries):
+    from tests.factories import CompanyFactory
+
+    company = CompanyFactory(name="Stadtwerke Hagen", slug="stadtwerke-hagen")
+    alerts = [
+        JobAlert(email="a@example.org", query="occupation=elektroniker"),
+        JobAlert(email="a@example.org", query="company=stadtwerke-hagen&type=full_time"),
+        JobAlert(email="a@example.org", query=f"occupation=baecker&company={company.slug}"),
+        JobAlert(email="a@example.org", query="occupation=gibt-es-nicht"),
+    ]
+    with django_assert_num_queries(2):
+        services.labelled(alerts)
+    assert [alert.shown_label for alert in alerts] == [
+        "Elektroniker",
+        "Vollzeit, Stadtwerke Hagen",
+        "Bäcker, Stadtwerke Hagen",
+        "gibt-es-nicht",
+    ]
