@@ -60,7 +60,13 @@ class City(models.Model):
         verbose_name = _("Ort")
         verbose_name_plural = _("Orte")
         ordering = ["-population", "name"]
-        indexes = [models.Index(fields=["-population"], name="city_population_idx")]
+        indexes = [
+            models.Index(fields=["-population"], name="city_population_idx"),
+            # The bounding box of a radius search (search.cities_within):
+            # without it every cold place search, hub and related list
+            # read all 12,000 places (1.2 ms; 0.15 with it).
+            models.Index(fields=["latitude", "longitude"], name="city_coordinates_idx"),
+        ]
 
     def __str__(self):
         return self.name
