@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -191,13 +191,35 @@ def _enqueue_mail(*, to, subject, name, context, unsubscribe):
 
 
 # -- state changes ---------------------------------------------------------
+def _locked_alert(email, query):
+    return JobAlert.objects.select_for_update().filter(email=email, query=query).first()
+
+
 @transaction.atomic
 def subscribe(*, email, query, frequency):
     """Starts the double opt-in. Whatever the address already has, the caller
     shows the same page; only the mail differs (no enumeration)."""
     email = normalize_email(email)
-    existing = JobAlert.objects.select_for_update().filter(email=email, query=query).first()
-    if existing is not None and existing.confirmed_at is not None:
+    existing = _locked_alert(email, query)
+    created = False
+    if existing is None:
+        if JobAlert.objects.filter(email=email).count() >= MAX_ALERTS_PER_ADDRESS:
+            send_manage_link(email=email, too_many=True)
+            return None
+        with translation.override(settings.LANGUAGE_CODE):
+            label = describe_search(params_for(query))[:200]
+        try:
+            with transaction.atomic():
+                existing = JobAlert.objects.create(email=email, query=query, frequency=frequency, label=label)
+                created = True
+        except IntegrityError:
+            # A second request for the same search (a double click) created
+            # it after our look: carry on with that one, which its commit
+            # has made visible to us.
+            existing = _locked_alert(email, query)
+            if existing is None:  # and deleted again since: nothing to confirm
+                return None
+    if existing.confirmed_at is not None:
         with translation.override(settings.LANGUAGE_CODE):
             _enqueue_mail(
                 to=email,
@@ -207,14 +229,7 @@ def subscribe(*, email, query, frequency):
                 unsubscribe=unsubscribe_url(existing),
             )
         return existing
-    if existing is None:
-        if JobAlert.objects.filter(email=email).count() >= MAX_ALERTS_PER_ADDRESS:
-            send_manage_link(email=email, too_many=True)
-            return None
-        with translation.override(settings.LANGUAGE_CODE):
-            label = describe_search(params_for(query))[:200]
-        existing = JobAlert.objects.create(email=email, query=query, frequency=frequency, label=label)
-    else:
+    if not created:
         # A fresh confirmation link gets its full seven days before cleanup.
         existing.frequency = frequency
         existing.created_at = timezone.now()

@@ -33,6 +33,12 @@ class JobAlert(models.Model):
         verbose_name_plural = _("Jobalarme")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["frequency", "confirmed_at"], name="alert_due_idx")]
+        constraints = [
+            # One alert per search and address: a double click on "Jobalarm
+            # anlegen" sends two requests at once, and both found no alert
+            # to reuse; the address then got every digest twice.
+            models.UniqueConstraint(fields=["email", "query"], name="alert_unique_search"),
+        ]
 
     def __str__(self):
         return f"{self.email}: {self.label or self.query}"

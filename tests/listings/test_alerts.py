@@ -224,6 +224,71 @@ def test_same_answer_whether_or_not_the_address_has_alerts(client, django_captur
     assert mail.outbox[-1].subject == "Diesen Jobalarm haben Sie bereits"
 
 
+def _created_meanwhile(monkeypatch, **alert):
+    """The race of a double click: the other request's alert is committed
+    after this request looked for one and before it inserts its own."""
+    looked = []
+    real = services._locked_alert
+
+    def locked(email, query):
+        if not looked:
+            looked.append(True)
+            JobAlert.objects.create(email=email, query=query, label="x", **alert)
+            return None
+        return real(email, query)
+
+    monkeypatch.setattr(services, "_locked_alert", locked)
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "subject"),
+    [(False, "Bitte bestätigen Sie Ihren Jobalarm"), (True, "Diesen Jobalarm haben Sie bereits")],
+)
+def test_two_requests_for_one_search_make_one_alert(
+    monkeypatch, django_capture_on_commit_callbacks, confirmed, subject
+):
+    _created_meanwhile(monkeypatch, confirmed_at=timezone.now() if confirmed else None)
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = services.subscribe(email="Nina@example.org ", query="q=Pflege", frequency="weekly")
+    assert list(JobAlert.objects.values_list("email", "query")) == [("nina@example.org", "q=Pflege")]
+    assert alert == JobAlert.objects.get()
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["nina@example.org"], subject)]
+
+
+def test_the_database_refuses_a_second_alert_for_the_same_search():
+    from django.db import IntegrityError, transaction
+
+    JobAlert.objects.create(email="nina@example.org", query="q=Pflege")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JobAlert.objects.create(email="nina@example.org", query="q=Pflege")
+    JobAlert.objects.create(email="nina@example.org", query="q=Pflege&where=Hagen")
+    JobAlert.objects.create(email="olaf@example.org", query="q=Pflege")
+    assert JobAlert.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_keeps_one_alert_per_search():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("listings", "0011_city_coordinates_index")], [("listings", "0012_alert_unique_search")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("listings", "JobAlert")
+    now = timezone.now()
+    common = {"email": "nina@example.org", "query": "q=Pflege"}
+    old.objects.create(token="a", created_at=now, **common)
+    confirmed_later = old.objects.create(token="b", confirmed_at=now, **common)
+    confirmed_first = old.objects.create(token="c", confirmed_at=now - datetime.timedelta(days=2), **common)
+    other = old.objects.create(token="d", email="nina@example.org", query="q=Pflege&where=Hagen")
+    unconfirmed = [old.objects.create(token=t, email="olaf@example.org", query="q=Koch") for t in "ef"]
+    assert confirmed_later.pk
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    kept = set(JobAlert.objects.values_list("token", flat=True))
+    assert kept == {confirmed_first.token, other.token, unconfirmed[0].token}
+
+
 def test_bad_input_is_a_form_error(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
