@@ -71,7 +71,7 @@ def params_for(query):
 
 def labelled(alerts):
     """`alerts`, each with `shown_label`: its name in the active language.
-    The stored label is made once in German, for mails and the admin;
+    The stored label is made once in German, for the admin; mails and
     pages work the name out again from the search, so that an English page
     does not say "Vollzeit, ab 3.000 € im Monat"."""
     searches = [(alert, params_for(alert.query)) for alert in alerts]
@@ -89,23 +89,26 @@ def labelled(alerts):
 
 
 def describe_search(params, names=None):
-    """A short name for a search, e.g. „Pflege“ in Hagen. It quotes the
-    keyword itself, so mails and pages show it as it is, without quotes of
-    their own. A search by filters alone is named by its filters, in the
-    words of the search page's chips (Vollzeit, ab 3.000 € im Monat)."""
+    """A short name for a search, e.g. „Pflege“ in Hagen, Teilzeit. It quotes
+    the keyword itself, so mails and pages show it as it is, without quotes
+    of their own. Filters follow in the words of the search page's chips
+    (Vollzeit, ab 3.000 € im Monat), so two alerts for „Pflege“ in Hagen
+    with different filters do not read the same."""
     where = params.where
     if where and params.radius:
         where = _("%(place)s (+%(radius)s km)") % {"place": params.where, "radius": params.radius}
     if params.q and where:
-        return _("„%(q)s“ in %(where)s") % {"q": params.q, "where": where}
-    if params.q:
-        return _("„%(q)s“ in ganz Deutschland") % {"q": params.q}
-    if where:
-        return _("Alle Jobs in %(where)s") % {"where": where}
+        name = _("„%(q)s“ in %(where)s") % {"q": params.q, "where": where}
+    elif params.q:
+        name = _("„%(q)s“ in ganz Deutschland") % {"q": params.q}
+    elif where:
+        name = _("Alle Jobs in %(where)s") % {"where": where}
+    else:
+        name = ""
     filters = [label for _name, _value, label in filter_labels(params, names)]
-    if filters:
-        return ", ".join(filters)
-    return _("Alle neuen Jobs")
+    if not filters:
+        return name or _("Alle neuen Jobs")
+    return ", ".join([name, *filters] if name else filters)
 
 
 def normalize_email(email):
@@ -200,17 +203,19 @@ def subscribe(*, email, query, frequency):
     """Starts the double opt-in. Whatever the address already has, the caller
     shows the same page; only the mail differs (no enumeration)."""
     email = normalize_email(email)
+    with translation.override(settings.LANGUAGE_CODE):
+        name = describe_search(params_for(query))
     existing = _locked_alert(email, query)
     created = False
     if existing is None:
         if JobAlert.objects.filter(email=email).count() >= MAX_ALERTS_PER_ADDRESS:
             send_manage_link(email=email, too_many=True)
             return None
-        with translation.override(settings.LANGUAGE_CODE):
-            label = describe_search(params_for(query))[:200]
         try:
             with transaction.atomic():
-                existing = JobAlert.objects.create(email=email, query=query, frequency=frequency, label=label)
+                existing = JobAlert.objects.create(
+                    email=email, query=query, frequency=frequency, label=name[:200]
+                )
                 created = True
         except IntegrityError:
             # A second request for the same search (a double click) created
@@ -225,7 +230,7 @@ def subscribe(*, email, query, frequency):
                 to=email,
                 subject=_("Diesen Jobalarm haben Sie bereits"),
                 name="exists",
-                context={"alert": existing},
+                context={"alert": existing, "label": name},
                 unsubscribe=unsubscribe_url(existing),
             )
         return existing
@@ -239,7 +244,11 @@ def subscribe(*, email, query, frequency):
             to=email,
             subject=_("Bitte bestätigen Sie Ihren Jobalarm"),
             name="confirm",
-            context={"alert": existing, "confirm_url": confirm_url(existing)},
+            context={
+                "alert": existing,
+                "label": name,
+                "confirm_url": confirm_url(existing),
+            },
             unsubscribe=unsubscribe_url(existing),
         )
     return existing
@@ -325,8 +334,9 @@ def send_digest(alert_id):
         total = max(result.total - (len(result.vacancies) - len(settled)), len(vacancies))
         unsubscribe = unsubscribe_url(alert)
         search_url = absolute(reverse("listings:vacancy_list")) + (f"?{alert.query}" if alert.query else "")
-        # Alerts made outside subscribe() (the admin) may have no label.
-        label = alert.label or describe_search(params)
+        # Worked out now, not the stored label: alerts made in the admin
+        # have none, and older ones were named by rules since improved.
+        label = describe_search(params)
         context = {
             "SITE_URL": settings.SITE_URL,
             "alert": alert,

@@ -595,6 +595,54 @@ def test_an_alert_with_only_filters_is_named_by_its_filters(
         assert ", ".join(chips) == label
 
 
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("q=Pflege&type=part_time", "„Pflege“ in ganz Deutschland, Teilzeit"),
+        ("radius=25&type=part_time&where=Hagen", "Alle Jobs in Hagen (+25 km), Teilzeit"),
+        (
+            "min_salary=3000&q=Pflege&radius=25&remote=hybrid&where=Hagen",
+            "„Pflege“ in Hagen (+25 km), teilweise Homeoffice, ab 3.000 € im Monat",
+        ),
+    ],
+)
+def test_an_alert_with_words_and_filters_is_named_by_both(
+    client, django_capture_on_commit_callbacks, query, label
+):
+    subscribe(client, django_capture_on_commit_callbacks, query=query)
+    assert JobAlert.objects.get().label == label
+    assert f"Sie haben einen Jobalarm angelegt: {label}. Bitte" in mail.outbox[-1].body
+
+
+def test_two_alerts_that_differ_in_filters_only_read_differently(client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    subscribe(client, capture, query="q=Pflege&radius=25&where=Hagen")
+    subscribe(client, capture, query="q=Pflege&radius=25&type=part_time&where=Hagen")
+    path = link_to(mail.outbox[-1], "/jobalarm/verwalten/")
+    page = client.get(path).text
+    names = re.findall(r'<h2 id="alert-\d+-heading"><a href="[^"]*">([^<]+)</a>', page)
+    assert names == ["„Pflege“ in Hagen (+25 km)", "„Pflege“ in Hagen (+25 km), Teilzeit"]
+
+
+def test_mails_name_an_alert_by_its_search_not_by_an_old_label(client, django_capture_on_commit_callbacks):
+    # Stored before filters were part of the name.
+    alert = JobAlert.objects.create(
+        email="alt@example.org",
+        query="type=full_time",
+        label="Alle neuen Jobs",
+        confirmed_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    matching("Koch (m/w/d)", alert.confirmed_at + datetime.timedelta(seconds=1), full_time=True)
+    run_alerts(django_capture_on_commit_callbacks)
+    digest = mail.outbox[0]
+    assert digest.subject == "1 neuer Job: Vollzeit"
+    assert digest.body.startswith("1 neuer Job: Vollzeit\n")
+    mail.outbox.clear()
+    subscribe(client, django_capture_on_commit_callbacks, email="alt@example.org", query="type=full_time")
+    assert mail.outbox[-1].subject == "Diesen Jobalarm haben Sie bereits"
+    assert "für Ihre Adresse besteht bereits dieser Jobalarm: Vollzeit. Sie" in mail.outbox[-1].body
+
+
 def test_a_digest_names_an_alert_without_a_label(client, django_capture_on_commit_callbacks):
     # As the admin makes one: no label stored.
     alert = JobAlert.objects.create(
