@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from jobsite.locking import OptimisticLockAdminMixin, OptimisticLockFormMixin
+from listings.alerts import services as alert_services
 from listings.models import (
     City,
     Company,
@@ -354,3 +355,11 @@ class JobAlertAdmin(admin.ModelAdmin):
     list_display = ["email", "label", "frequency", "confirmed_at", "paused", "last_sent_at"]
     list_filter = ["frequency", "paused"]
     search_fields = ["email", "label"]
+    readonly_fields = ["label"]
+
+    def save_model(self, request, obj, form, change):
+        # The label names the search in this list and follows the query;
+        # mails and pages work the name out from the query themselves, so a
+        # label typed in here would show nowhere else.
+        obj.label = alert_services.stored_label(obj.query)
+        super().save_model(request, obj, form, change)

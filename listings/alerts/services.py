@@ -111,6 +111,12 @@ def describe_search(params, names=None):
     return ", ".join([name, *filters] if name else filters)
 
 
+def stored_label(query):
+    """The name kept with an alert, in the site's language, for the admin."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return describe_search(params_for(query))[:200]
+
+
 def normalize_email(email):
     return (email or "").strip().lower()
 

@@ -687,3 +687,21 @@ def test_alert_names_for_pages_read_occupations_and_companies_once(django_assert
         "Bäcker, Stadtwerke Hagen",
         "gibt-es-nicht",
     ]
+
+
+def test_an_alert_saved_in_the_admin_is_named_by_its_query(admin_client):
+    response = admin_client.post(
+        reverse("admin:listings_jobalert_add"),
+        {
+            "email": "admin@example.org",
+            "query": "q=Pflege&type=part_time",
+            "label": "von Hand",
+            "frequency": "weekly",
+            "paused": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    alert = JobAlert.objects.get()
+    assert alert.label == "„Pflege“ in ganz Deutschland, Teilzeit"
+    page = admin_client.get(reverse("admin:listings_jobalert_changelist")).content.decode()
+    assert "„Pflege“ in ganz Deutschland, Teilzeit" in page
