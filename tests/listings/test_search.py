@@ -889,3 +889,75 @@ def test_ignored_parameters_are_named_as_the_form_names_them(client):
     assert "<li>radius:" not in html and "<li>min_salary:" not in html
     html = client.get("/jobs/?radius=abc", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<li>Radius (km): Enter a number.</li>" in html
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the split window is PostgreSQL's")
+def test_an_occupation_keyword_finds_the_same_through_its_index(monkeypatch):
+    """ "Bäcker" names an occupation: its vacancies match whatever their
+    titles say and are read from the occupation's index; the other matches
+    (the word in another occupation's title, or in a title without one) come
+    from the text index (search._split_window). Counts, pages, order and
+    facets must be those of the single query it replaces."""
+    from django.core.cache import cache
+
+    from listings import search as search_module
+
+    now = timezone.now()
+    baecker, koch = occupation("baecker"), occupation("koch")
+    dortmund = city("dortmund")
+    made = iter(range(1000))
+
+    def vacancy(title, job, **fields):
+        age = datetime.timedelta(hours=next(made) * 7 % 300)
+        return VacancyFactory(title=title, occupation=job, published_at=now - age, **fields)
+
+    for index in range(40):  # by occupation only
+        vacancy(
+            "Verkauf und Backstube",
+            baecker,
+            city=dortmund if index % 3 else city("hagen"),
+            part_time=index % 2 == 0,
+            salary_min=2400 + 30 * index,
+            salary_max=None if index % 4 else 3800,
+        )
+    for _index in range(12):  # by occupation and title
+        vacancy("Bäcker (m/w/d)", baecker, remote="hybrid")
+    for _index in range(6):  # by title, another occupation
+        vacancy("Bäcker und Konditor für die Hotelküche", koch)
+    for _index in range(3):  # by title, no occupation
+        vacancy("Bäcker in der Frühschicht", None)
+    for _index in range(5):  # neither
+        vacancy("Koch (m/w/d)", koch)
+    for _index in range(4):  # expired
+        vacancy("Bäcker (m/w/d)", baecker, valid_through=timezone.localdate() - datetime.timedelta(days=1))
+
+    calls = []
+    real_split = search_module._split_window
+
+    def counted(*args, **kwargs):
+        calls.append(args[2])
+        return real_split(*args, **kwargs)
+
+    def outcome(params, page):
+        result = search(params, per_page=10, page=page)
+        return [v.pk for v in result.vacancies], result.total, result.total_capped, result.sort, result.facets
+
+    variants = [
+        (SearchParams(q="Bäcker"), 1),
+        (SearchParams(q="Bäcker"), 7),
+        (SearchParams(q="Bäcker", sort="date"), 2),
+        (SearchParams(q="Bäcker", where="Hagen", radius=10), 1),
+        (SearchParams(q="Bäcker", employment_types=["part_time"], min_salary=3000), 1),
+        (SearchParams(q="Bäcker", remote=["hybrid"]), 1),
+    ]
+    monkeypatch.setattr(search_module, "_split_window", counted)
+    cache.clear()  # search results are kept per search
+    split = [outcome(params, page) for params, page in variants]
+    assert len(calls) >= len(variants) and all(baecker.pk in shared for shared in calls)
+    assert split[0][1] == 40 + 12 + 6 + 3
+    assert len(set(split[0][0] + split[1][0])) == 10 + 1  # no vacancy twice
+    monkeypatch.setattr(search_module._Keyword, "shared_occupations", lambda self: [])
+    cache.clear()
+    single = [outcome(params, page) for params, page in variants]
+    for (params, page), got, wanted in zip(variants, split, single, strict=True):
+        assert got == wanted, (params, page)
