@@ -503,20 +503,9 @@ class _Keyword:
     def vector(self):
         return "search_vector" if self.scope == "all" else "title_vector"
 
-    def shared_occupations(self):
-        """The occupation ids that every word's condition accepts: their
-        vacancies match the keyword whatever their titles say."""
-        per_word = [
-            self.occupations.exact.get(index, set()) | self.occupations.partial.get(index, set())
-            for index in range(len(self.words))
-        ]
-        return sorted(set.intersection(*per_word)) if per_word else []
-
-    def condition(self, *, without=()):
-        """`without`: occupation ids left out of the words' conditions (the
-        caller excludes their vacancies; PostgreSQL only)."""
+    def condition(self):
         if self.postgres:
-            return self._pg_condition(without)
+            return self._pg_condition()
         q = Q()
         for index, word in enumerate(self.words):
             word_q = Q()
@@ -539,7 +528,7 @@ class _Keyword:
             q &= word_q
         return q
 
-    def _pg_condition(self, without=()):
+    def _pg_condition(self):
         # Columns unqualified on purpose: inside a subquery (the "newest
         # matches" window) Django renames the table, and only the vacancy
         # table has these column names among the joined ones.
@@ -554,7 +543,6 @@ class _Keyword:
             occupation_ids = self.occupations.exact.get(index, set()) | self.occupations.partial.get(
                 index, set()
             )
-            occupation_ids -= set(without)
             if occupation_ids:
                 parts.append("occupation_id = ANY(%s)")
                 params.append(sorted(occupation_ids))
@@ -1000,17 +988,11 @@ def _search(params, *, page, per_page, facets, since, max_pages, count, place=No
     # WINDOW for when it is exact).
     window = max(WINDOW, max_pages * per_page)
     selective = keyword is not None and keyword.selective
-    split = (unmatched, keyword) if keyword is not None else None
-    found, matched = _window(
-        base, keyword if rank else None, selective=selective, limit=window + 1, split=split
-    )
+    found, matched = _window(base, keyword if rank else None, selective=selective, limit=window + 1)
     if keyword is not None and len(found) < WIDEN_BELOW:
         keyword = keyword.widened()
         base = unmatched.filter(keyword.condition())
-        split = (unmatched, keyword)
-        found, matched = _window(
-            base, keyword if rank else None, selective=selective, limit=window + 1, split=split
-        )
+        found, matched = _window(base, keyword if rank else None, selective=selective, limit=window + 1)
     base_capped = len(found) > window
     found = found[:window]
     matching, near = _split_by_filters(found, predicates)
@@ -1022,10 +1004,8 @@ def _search(params, *, page, per_page, facets, since, max_pages, count, place=No
     more = base_capped
     if base_capped and predicates:
         # The filters may pick vacancies beyond the newest window: ask again.
-        if split is not None:
-            split = (unmatched.filter(_all_but(groups, None)), keyword)
         matching, matched = _window(
-            filtered, keyword if rank else None, selective=selective, limit=window + 1, split=split
+            filtered, keyword if rank else None, selective=selective, limit=window + 1
         )
         more = len(matching) > window
         matching = matching[:window]
@@ -1135,7 +1115,7 @@ def _newest_first(queryset, selective):
     return queryset.order_by("-published_at", "-id")
 
 
-def _window(queryset, keyword, *, selective=False, limit, split=None):
+def _window(queryset, keyword, *, selective=False, limit):
     """(the facet columns (and relevance) of the newest `limit` matches,
     the number of all matches or None).
 
@@ -1144,18 +1124,10 @@ def _window(queryset, keyword, *, selective=False, limit, split=None):
     (`COUNT(*) OVER ()`): a separate capped COUNT would run the text and
     trigram tests on them a second time (166 ms of 443 for
     "Innendienstmitarbeiterin" at 1,000,000 vacancies). Elsewhere the
-    query stops early in the date index, and counting would defeat that.
-
-    `split`: (the same queryset without the keyword's condition, the
-    keyword), for _split_window."""
+    query stops early in the date index, and counting would defeat that."""
     queryset = _newest_first(queryset, selective)
     columns = list(FACET_COLUMNS)
     if selective and connection.vendor == "postgresql":
-        if split is not None:
-            unkeyed, words = split
-            shared = words.shared_occupations() if words.scope == "title" else []
-            if shared:
-                return _split_window(unkeyed, words, shared, keyword, columns, limit)
         return _counted_window(queryset, keyword, columns, limit)
     if keyword is not None:
         queryset = queryset.annotate(relevance=keyword.rank())
@@ -1189,55 +1161,6 @@ def _counted_window(queryset, keyword, columns, limit):
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*rank.params, *inner_params])
-        rows = cursor.fetchall()
-    return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
-
-
-def _split_window(unkeyed, words, shared, keyword, columns, limit):
-    """_counted_window for a keyword whose every word names one of the
-    occupations `shared` ("Community Manager"): the vacancies of those
-    occupations match whatever their titles say, and they are most of the
-    matches. They come from the occupation's covering index alone
-    (vacancy_occ_published_idx, in date order, with the facet columns and what
-    the relevance reads), and only the other matches (the words in a title
-    of another occupation) from the text index and the table.
-
-    In one query, the matches read every row from the table: one page each,
-    2,351 pages for the 2,235 vacancies of "Community Manager" at
-    1,000,000 vacancies (12 of 17 ms); the occupation's part now reads 123
-    pages of its index (1 ms)."""
-    names = [*columns, "title"]
-    extra = {}
-    if keyword is not None:
-        # What the relevance reads, under the names keyword.rank() uses.
-        extra[keyword.vector] = RawSQL(keyword.vector, [], output_field=TextField())  # noqa: S611
-        names.append(keyword.vector)
-    unkeyed = unkeyed.order_by().annotate(**extra)
-    parts = [
-        unkeyed.filter(occupation_id__in=shared),
-        unkeyed.filter(words.condition(without=shared)).exclude(occupation_id__in=shared),
-    ]
-    sqls, params = [], []
-    for part in parts:
-        sql, part_params = part.values_list(*names).query.sql_with_params()
-        sqls.append(f"({sql})")
-        params.extend(part_params)
-    quoted = [connection.ops.quote_name(column) for column in columns]
-    selected = ", ".join(f"newest.{column}" for column in quoted)
-    relevance = ""
-    rank_params = []
-    if keyword is not None:
-        rank = keyword.rank()
-        relevance, rank_params = f", ({rank.sql}) AS relevance", list(rank.params)
-    # Constant SQL only: every value is a parameter.
-    sql = (
-        f"SELECT {selected}{relevance}, newest.matched FROM ("  # noqa: S608
-        f"SELECT matches.*, COUNT(*) OVER () AS matched FROM ({' UNION ALL '.join(sqls)}) matches"
-        " ORDER BY matches.published_at DESC NULLS LAST, matches.pk DESC LIMIT %s) newest"
-        " ORDER BY newest.published_at DESC NULLS LAST, newest.pk DESC"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*rank_params, *params, limit])
         rows = cursor.fetchall()
     return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
 
