@@ -12,34 +12,15 @@ queries and their wall time per page. Not a test: it finds which query
 a page's database time goes to (and how a change moves it)."""
 
 import collections
-import os
-import random
 import sys
 import time
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobsite.settings")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
-os.environ.update(
-    DEBUG="0",
-    ALLOWED_HOSTS="testserver",
-    SECURE_SSL_REDIRECT="0",
-    LOG_LEVEL="ERROR",
-    RATELIMIT_ENABLE="0",
-    TASKS_BACKEND="database",
-)
-os.environ.setdefault("SECRET_KEY", "query-times-only-" + "x" * 40)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from inprocess import ROOT, cold_pages  # noqa: E402 (importing it sets Django up)
 
 spent = collections.defaultdict(lambda: [0, 0.0])
 
@@ -63,16 +44,7 @@ def _timed(execute, sql, params, many, context):
 
 
 def main(page_type="search", count=400):
-    urls = (ROOT / "var" / "bench" / "urls" / f"{page_type}.txt").read_text().split()
-    random.Random(2).shuffle(urls)
-    urls = list(dict.fromkeys(urls))[: 100 + count]
-    client = Client()
-    client.cookies["sessionid"] = "none"
-    cache.clear()
-    for url in urls[:100]:
-        client.get(url)
-    cache.clear()
-    pages = urls[100:]
+    client, pages = cold_pages(page_type, count, seed=2)
     started = time.perf_counter()
     with connection.execute_wrapper(_timed):
         for url in pages:

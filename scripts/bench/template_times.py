@@ -12,26 +12,14 @@ after a warm-up of 100 other URLs, so every page is rendered cold. Not a
 test: it finds where a page's template time goes."""
 
 import collections
-import os
-import random
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobsite.settings")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
-os.environ.update(DEBUG="0", ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0", LOG_LEVEL="ERROR")
-os.environ.setdefault("SECRET_KEY", "template-times-only-" + "x" * 40)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.cache import cache  # noqa: E402
 from django.template import base  # noqa: E402
-from django.test import Client  # noqa: E402
+from inprocess import cold_pages  # noqa: E402 (importing it sets Django up)
 
 own = collections.defaultdict(float)
 renders = collections.Counter()
@@ -54,17 +42,8 @@ def _timed(self, context):
 
 
 def main(page_type="search", count=300):
-    urls = (ROOT / "var" / "bench" / "urls" / f"{page_type}.txt").read_text().split()
-    random.Random(1).shuffle(urls)
-    urls = list(dict.fromkeys(urls))[: 100 + count]
-    client = Client()
-    client.cookies["sessionid"] = "none"
-    cache.clear()
-    for url in urls[:100]:
-        client.get(url)
-    cache.clear()
+    client, pages = cold_pages(page_type, count, seed=1)
     base.Template._render = _timed
-    pages = urls[100:]
     started = time.process_time()
     for url in pages:
         client.get(url)
