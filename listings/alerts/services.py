@@ -111,10 +111,16 @@ def describe_search(params, names=None):
     return ", ".join([name, *filters] if name else filters)
 
 
-def stored_label(query):
-    """The name kept with an alert, in the site's language, for the admin."""
+def site_name(query):
+    """The name of a saved search in the site's language, as mails give it."""
     with translation.override(settings.LANGUAGE_CODE):
-        return describe_search(params_for(query))[:200]
+        return describe_search(params_for(query))
+
+
+def stored_label(query, name=None):
+    """The name kept with an alert, for the admin's list (`name`: the
+    site_name the caller has at hand)."""
+    return (name or site_name(query))[: JobAlert._meta.get_field("label").max_length]
 
 
 def normalize_email(email):
@@ -209,8 +215,7 @@ def subscribe(*, email, query, frequency):
     """Starts the double opt-in. Whatever the address already has, the caller
     shows the same page; only the mail differs (no enumeration)."""
     email = normalize_email(email)
-    with translation.override(settings.LANGUAGE_CODE):
-        name = describe_search(params_for(query))
+    name = site_name(query)
     existing = _locked_alert(email, query)
     created = False
     if existing is None:
@@ -220,7 +225,7 @@ def subscribe(*, email, query, frequency):
         try:
             with transaction.atomic():
                 existing = JobAlert.objects.create(
-                    email=email, query=query, frequency=frequency, label=name[:200]
+                    email=email, query=query, frequency=frequency, label=stored_label(query, name)
                 )
                 created = True
         except IntegrityError:

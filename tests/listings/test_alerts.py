@@ -278,11 +278,10 @@ def test_migration_keeps_one_alert_per_search():
     now = timezone.now()
     common = {"email": "nina@example.org", "query": "q=Pflege"}
     old.objects.create(token="a", created_at=now, **common)
-    confirmed_later = old.objects.create(token="b", confirmed_at=now, **common)
+    old.objects.create(token="b", confirmed_at=now, **common)  # confirmed later
     confirmed_first = old.objects.create(token="c", confirmed_at=now - datetime.timedelta(days=2), **common)
     other = old.objects.create(token="d", email="nina@example.org", query="q=Pflege&where=Hagen")
     unconfirmed = [old.objects.create(token=t, email="olaf@example.org", query="q=Koch") for t in "ef"]
-    assert confirmed_later.pk
     executor = MigrationExecutor(connection)
     executor.migrate(after)
     kept = set(JobAlert.objects.values_list("token", flat=True))
@@ -705,3 +704,16 @@ def test_an_alert_saved_in_the_admin_is_named_by_its_query(admin_client):
     assert alert.label == "„Pflege“ in ganz Deutschland, Teilzeit"
     page = admin_client.get(reverse("admin:listings_jobalert_changelist")).content.decode()
     assert "„Pflege“ in ganz Deutschland, Teilzeit" in page
+
+
+def test_a_long_search_is_kept_with_its_label_cut_and_mailed_whole(
+    client, django_capture_on_commit_callbacks
+):
+    words = " ".join(["Pflegefachkraft"] * 12)[:200]
+    query = f"q={words.replace(' ', '+')}&type=part_time&where=Hagen"
+    response = subscribe(client, django_capture_on_commit_callbacks, query=query)
+    assert response.status_code == 302
+    alert = JobAlert.objects.get()
+    name = f"„{words}“ in Hagen (+25 km), Teilzeit"
+    assert alert.label == name[:200]
+    assert f"Sie haben einen Jobalarm angelegt: {name}. Bitte" in mail.outbox[-1].body
